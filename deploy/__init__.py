@@ -1,0 +1,1 @@
+"""Running the system: the embedded Redis, gunicorn settings, the Procfile and its launcher."""

@@ -1,0 +1,122 @@
+"""`make run`: start the whole system under honcho, wait until it is ready, stop it cleanly.
+
+Every setting comes from the environment with `make run` defaults (see shared.config);
+setting REDIS_URL means "use that Redis": no embedded Redis is started then.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from shared.config import DEFAULT_PORTS, REPO_ROOT, port_of, redis_url, var_dir
+
+PROCFILE = REPO_ROOT / "deploy" / "Procfile"
+READY_TIMEOUT_SECONDS = float(os.environ.get("STACK_READY_TIMEOUT", "60"))
+STOP_TIMEOUT_SECONDS = 20
+
+
+def procfile_names(procfile=PROCFILE):
+    """The process names the Procfile declares, in order."""
+    lines = Path(procfile).read_text().splitlines()
+    return [line.split(":", 1)[0].strip() for line in lines if line.strip() and ":" in line]
+
+
+def stack_environment(environ):
+    """The environment every process of the stack runs with: defaults filled in."""
+    env = dict(environ)
+    env["VAR_DIR"] = str(var_dir(environ))
+    for component in DEFAULT_PORTS:
+        env[f"{component.upper()}_PORT"] = str(port_of(component, environ))
+    env["REDIS_URL"] = redis_url(environ)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def processes_to_start(environ):
+    """Every Procfile process, but the embedded Redis when REDIS_URL names another one."""
+    names = procfile_names()
+    if environ.get("REDIS_URL"):
+        names.remove("redis")
+    return names
+
+
+def wait_until_ready(gateway_url, honcho, timeout):
+    """Poll the gateway's /healthz until every component is ready; return the report."""
+    deadline = time.monotonic() + timeout
+    report = None
+    while time.monotonic() < deadline:
+        if honcho.poll() is not None:
+            raise SystemExit(f"the stack stopped while starting (exit {honcho.returncode})")
+        try:
+            report = requests.get(f"{gateway_url}/healthz", timeout=(1, 3)).json()
+            if report.get("status") == "ready":
+                return report
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(0.5)
+    not_ready = sorted(
+        name for name, part in (report or {}).get("components", {}).items() if not part["ready"]
+    )
+    raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(not_ready) or 'gateway'}")
+
+
+def stop(honcho):
+    """Ask honcho to stop every process; kill its whole group if it lingers."""
+    if honcho.poll() is None:
+        honcho.send_signal(signal.SIGTERM)
+        try:
+            honcho.wait(STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(honcho.pid, signal.SIGKILL)
+            honcho.wait()
+
+
+def main():
+    """Start, report, and run until Ctrl-C (SIGINT) or SIGTERM."""
+    env = stack_environment(os.environ)
+    (Path(env["VAR_DIR"]) / "run").mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "honcho", "-f", str(PROCFILE), "-d", str(REPO_ROOT)]
+    command += ["start", *processes_to_start(os.environ)]
+    started = time.monotonic()
+    # Its own session: a Ctrl-C reaches only us, and we stop honcho exactly once.
+    honcho = subprocess.Popen(command, env=env, cwd=REPO_ROOT, start_new_session=True)
+    stopping = []
+
+    def request_stop(signum, _frame):
+        stopping.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    gateway_url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
+    try:
+        wait_until_ready(gateway_url, honcho, READY_TIMEOUT_SECONDS)
+        print(
+            f"\n  pufa is ready in {time.monotonic() - started:.1f}s\n"
+            f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
+            f"  data:     {env['VAR_DIR']}\n"
+            f"  stop:     Ctrl-C\n",
+            flush=True,
+        )
+        return honcho.wait()
+    except KeyboardInterrupt:
+        print("\n  stopping every process ...", flush=True)
+        return 0
+    except (TimeoutError, SystemExit) as exc:
+        print(f"\n  pufa did not start: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop(honcho)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

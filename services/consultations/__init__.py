@@ -1,0 +1,15 @@
+"""Consultations service: the legal advice village advisors give residents."""
+
+from pathlib import Path
+
+from shared.app import create_recording_service
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(config=None):
+    """Build the consultations service app."""
+    app, _api = create_recording_service(
+        "consultations", __name__, config=config, migrations_dir=MIGRATIONS
+    )
+    return app

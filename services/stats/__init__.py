@@ -1,0 +1,16 @@
+"""Stats service: the read API over the rollups the RQ worker keeps in Redis."""
+
+from shared.app import create_component_app
+from shared.health import add_reported_check
+
+QUEUE_NAME = "stats"
+
+
+def create_app(config=None):
+    """Build the stats service app."""
+    from services.stats.heartbeat import check_worker_alive
+
+    app, _api = create_component_app("stats", __name__, config=config)
+    # Without a worker the figures go stale but can still be read: report it, don't gate.
+    add_reported_check(app, "worker", lambda: check_worker_alive(app.extensions["redis"]))
+    return app

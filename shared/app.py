@@ -1,0 +1,122 @@
+"""The app-factory helper: every service and the gateway are built on it."""
+
+import marshmallow as ma
+from flask import Blueprint, Flask, abort, current_app, jsonify, request
+from flask_smorest import Api
+
+from shared import errors
+from shared.auth import current_principal, install_auth, make_endpoints_public
+from shared.config import load_config
+from shared.db import Database
+from shared.health import install_health
+from shared.logs import configure_logging
+from shared.metrics import install_metrics
+from shared.redis_client import connect
+from shared.request_ids import install_request_ids
+
+PUBLIC_BLUEPRINTS = ("api-docs",)
+PUBLIC_OPS = ("ops.healthz", "ops.readyz", "ops.metrics")
+
+
+class ErrorSchema(ma.Schema):
+    """The shared error shape, for the OpenAPI document."""
+
+    status = ma.fields.Integer()
+    code = ma.fields.String()
+    message = ma.fields.String()
+    request_id = ma.fields.String(allow_none=True)
+    fields = ma.fields.Dict()
+
+
+class SharedApi(Api):
+    """flask-smorest's Api, answering errors in the shared shape."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        errors.install_error_handlers(self._app)
+
+
+def create_component_app(
+    component, import_name, *, config=None, migrations_dir=None, own_health=True
+):
+    """Build a Flask app with everything every component shares, and its smorest Api.
+
+    Installs: config from the environment, JSON logs, request ids, token verification,
+    the shared error shape, /healthz, /readyz, /metrics, Redis, and (given
+    `migrations_dir`) the database with its schema migrated to head. A component that
+    reports health its own way (the gateway) passes `own_health=False`.
+    """
+    app = Flask(import_name)
+    app.config.update(load_config(component, config))
+    app.config.update(
+        API_TITLE=f"pufa {component}",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    configure_logging(component, app.config["LOG_LEVEL"])
+    install_request_ids(app)
+    _refuse_oversized_bodies(app)
+    install_auth(app)
+    app.extensions["redis"] = connect(app.config["REDIS_URL"])
+    if migrations_dir is not None:
+        Database(app.config["DATABASE_URL"], migrations_dir).init_app(app)
+
+    ops = Blueprint("ops", __name__)
+    if own_health:
+        install_health(ops)
+    install_metrics(app, ops)
+
+    @ops.route("/whoami")
+    def whoami():
+        """Say who this component takes the caller to be (requires a token)."""
+        principal = current_principal()
+        return jsonify(
+            component=current_app.config["COMPONENT"],
+            subject=principal.subject,
+            role=principal.role,
+            scope=principal.scope,
+        )
+
+    app.register_blueprint(ops)
+    api = SharedApi(app)
+    _mark_public_endpoints(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    return app, api
+
+
+def _refuse_oversized_bodies(app):
+    """Answer 413 on a declared body over the limit, even on routes that never read it."""
+
+    @app.before_request
+    def refuse_oversized():
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and request.content_length > limit:
+            abort(413)
+
+
+def _mark_public_endpoints(app):
+    """Let the operations and API-document endpoints answer without a token."""
+    make_endpoints_public(
+        app,
+        (
+            endpoint
+            for endpoint in app.view_functions
+            if endpoint in PUBLIC_OPS or endpoint.split(".", 1)[0] in PUBLIC_BLUEPRINTS
+        ),
+    )
+
+
+def create_recording_service(component, import_name, *, config=None, migrations_dir):
+    """A component that records data: its own database and a change feed for the rollups."""
+    from shared.feed import feed_blueprint
+
+    app, api = create_component_app(
+        component, import_name, config=config, migrations_dir=migrations_dir
+    )
+    api.register_blueprint(feed_blueprint)
+    return app, api

@@ -1,0 +1,73 @@
+"""The database helper: one engine and scoped session per app, schema by Alembic only."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import current_app
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+
+def make_engine(url):
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def tune_sqlite(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, open transactions (BEGIN IMMEDIATE below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_immediate(connection):
+        # Take the write lock up front so concurrent writers wait instead of failing.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade_schema(engine, migrations_dir):
+    """Apply a component's Alembic migrations up to head."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(migrations_dir))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    """An app's database: engine, session factory, and a readiness check."""
+
+    def __init__(self, url, migrations_dir):
+        self.engine = make_engine(url)
+        self.session = scoped_session(sessionmaker(bind=self.engine, expire_on_commit=False))
+        self.migrations_dir = migrations_dir
+
+    def init_app(self, app):
+        """Migrate the schema, then bind the session's lifetime to the app context."""
+        upgrade_schema(self.engine, self.migrations_dir)
+        # Forked gunicorn workers must not share the connections opened while migrating.
+        self.engine.dispose()
+        app.extensions["database"] = self
+        app.teardown_appcontext(lambda _exc: self.session.remove())
+
+    def ping(self):
+        """Raise unless the database answers a trivial query."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+
+def get_db():
+    """The database of the current app."""
+    return current_app.extensions["database"]

@@ -1,0 +1,115 @@
+"""The one JSON error shape of the whole system, and the handler that produces it.
+
+Every 4xx/5xx answer looks like:
+
+    {"error": {"status": 422, "code": "validation_failed", "message": "...",
+               "request_id": "...", "fields": {"limit": ["Not a valid integer."]}}}
+
+`code` is stable and machine-readable, for a client to translate; `fields` is present on
+validation errors only and names every bad field.
+"""
+
+import logging
+
+from flask import g, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+
+# Headers of a werkzeug exception worth keeping on our JSON answer (405 must keep Allow).
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+class ApiError(Exception):
+    """An error to answer in the shared shape, raised anywhere below a view."""
+
+    def __init__(self, status, message, *, code=None, fields=None, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or CODES.get(status, "error")
+        self.fields = fields
+        self.headers = headers or {}
+
+
+def error_response(status, message, *, code=None, fields=None, headers=None):
+    """Build a Flask response in the shared error shape."""
+    body = {
+        "status": status,
+        "code": code or CODES.get(status, "error"),
+        "message": message,
+        "request_id": g.get("request_id"),
+    }
+    if fields:
+        body["fields"] = fields
+    response = jsonify(error=body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _validation_fields(messages):
+    """Flatten webargs' {location: {field: [...]}} into {field: [...]}."""
+    fields = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            fields.update(location_errors)
+        else:
+            fields.setdefault("_schema", []).extend(location_errors)
+    return fields
+
+
+def handle_http_exception(exc):
+    """Answer any werkzeug HTTPException (Flask's own and webargs' aborts) in the shape."""
+    if isinstance(exc, InternalServerError):
+        return handle_unexpected(exc.original_exception or exc)
+    data = getattr(exc, "data", None) or {}
+    headers = {k: v for k, v in exc.get_headers() if k in _KEPT_HEADERS}
+    headers.update(data.get("headers") or {})
+    fields = None
+    if "messages" in data:
+        fields = _validation_fields(data["messages"])
+    elif "errors" in data:
+        fields = data["errors"]
+    message = data.get("message") or exc.description or exc.name
+    if exc.code == 422 and fields:
+        message = "Some fields are not valid: " + ", ".join(sorted(fields))
+    return error_response(exc.code, message, fields=fields, headers=headers)
+
+
+def handle_api_error(exc):
+    """Answer an ApiError raised by our own code."""
+    return error_response(
+        exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers
+    )
+
+
+def handle_unexpected(exc):
+    """Log an unexpected failure (type only: arguments may hold personal data) and hide it."""
+    log.error("unhandled %s", type(exc).__name__, exc_info=exc)
+    return error_response(500, "An unexpected error occurred; it has been logged.")
+
+
+def install_error_handlers(app):
+    """Make every error of the app, Flask's own included, answer in the shared shape."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,122 @@
+"""The change feed: an append-only log of a service's changes, read by the stats worker.
+
+A write stores its record and appends its change entry in ONE transaction; the worker
+reads `GET /feed?after=N&limit=M` in pages, in sequence order.
+"""
+
+import json
+from datetime import UTC, datetime
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.auth import require_role
+from shared.db import get_db
+
+metadata = sa.MetaData()
+
+change_log = sa.Table(
+    "change_log",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("entity", sa.String(40), nullable=False),
+    sa.Column("entity_id", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+)
+
+FEED_READERS = ("service", "admin")
+MAX_PAGE = 5000
+
+
+def create_change_log_v1(op):
+    """Create the change log table from a migration (frozen: later shapes get a _v2)."""
+    op.create_table(
+        "change_log",
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("recorded_at", sa.DateTime, nullable=False),
+        sa.Column("entity", sa.String(40), nullable=False),
+        sa.Column("entity_id", sa.String(64), nullable=False),
+        sa.Column("action", sa.String(20), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+    )
+
+
+def append_change(session, *, entity, entity_id, action, payload):
+    """Append one change in the caller's transaction; payload must hold no personal data."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Sequence values are taken before commit; serialise appenders so that the
+        # order of `seq` is the order of commits and a reader never skips an entry.
+        session.execute(sa.text("LOCK TABLE change_log IN EXCLUSIVE MODE"))
+    session.execute(
+        change_log.insert().values(
+            recorded_at=datetime.now(UTC).replace(tzinfo=None),
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        )
+    )
+
+
+def read_changes(session, *, after, limit):
+    """The entries after sequence number `after`, at most `limit`, oldest first."""
+    rows = session.execute(
+        sa.select(change_log)
+        .where(change_log.c.seq > after)
+        .order_by(change_log.c.seq)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "seq": row.seq,
+            "recorded_at": row.recorded_at.isoformat() + "Z",
+            "entity": row.entity,
+            "entity_id": row.entity_id,
+            "action": row.action,
+            "payload": json.loads(row.payload),
+        }
+        for row in rows
+    ]
+
+
+def last_seq(session):
+    """The newest sequence number in the log (0 when empty)."""
+    return session.execute(sa.select(sa.func.coalesce(sa.func.max(change_log.c.seq), 0))).scalar()
+
+
+class FeedQuery(ma.Schema):
+    after = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+
+
+class FeedPage(ma.Schema):
+    entries = ma.fields.List(ma.fields.Dict())
+    next_after = ma.fields.Integer()
+    last_seq = ma.fields.Integer()
+    has_more = ma.fields.Boolean()
+
+
+feed_blueprint = Blueprint("feed", __name__, description="The service's change feed.")
+
+
+@feed_blueprint.route("/feed")
+class Feed(MethodView):
+    @feed_blueprint.arguments(FeedQuery, location="query")
+    @feed_blueprint.response(200, FeedPage)
+    def get(self, query):
+        """Read a page of the change feed after a sequence number (stats worker, admins)."""
+        require_role(*FEED_READERS)
+        session = get_db().session
+        entries = read_changes(session, after=query["after"], limit=query["limit"])
+        newest = last_seq(session)
+        next_after = entries[-1]["seq"] if entries else query["after"]
+        return {
+            "entries": entries,
+            "next_after": next_after,
+            "last_seq": newest,
+            "has_more": next_after < newest,
+        }

@@ -1,0 +1,66 @@
+"""Service-to-service HTTP: one requests.Session per process, timeouts on every call.
+
+Failures become ApiError in the shared shape: an unreachable service is 503, a slow one 504.
+"""
+
+import logging
+import threading
+
+import requests
+from flask import current_app, has_app_context, has_request_context
+
+from shared.errors import ApiError
+from shared.request_ids import HEADER as REQUEST_ID_HEADER
+from shared.request_ids import current_request_id
+
+log = logging.getLogger(__name__)
+_local = threading.local()
+
+
+def session():
+    """This thread's pooled session (requests.Session is not documented as thread-safe)."""
+    if getattr(_local, "session", None) is None:
+        _local.session = requests.Session()
+    return _local.session
+
+
+def timeouts():
+    """(connect, read) timeouts from the app's config, or safe defaults outside an app."""
+    if has_app_context():
+        config = current_app.config
+        return (config["HTTP_CONNECT_TIMEOUT"], config["HTTP_READ_TIMEOUT"])
+    return (2.0, 10.0)
+
+
+def call(method, url, *, service, headers=None, timeout=None, **kwargs):
+    """Send one request to another component and return the requests.Response.
+
+    Passes the current request id on. Raises ApiError(503) when the component cannot be
+    reached and ApiError(504) when it does not answer within the read timeout.
+    """
+    headers = dict(headers or {})
+    if has_request_context() and current_request_id():
+        headers.setdefault(REQUEST_ID_HEADER, current_request_id())
+    try:
+        return session().request(
+            method, url, headers=headers, timeout=timeout or timeouts(), **kwargs
+        )
+    except requests.exceptions.ConnectTimeout:
+        raise _unavailable(service, "did not accept the connection in time") from None
+    except requests.exceptions.Timeout:
+        log.warning("call to %s timed out", service)
+        raise ApiError(
+            504, f"The {service} service did not answer in time.", code="upstream_timeout"
+        ) from None
+    except requests.exceptions.ConnectionError:
+        raise _unavailable(service, "cannot be reached") from None
+
+
+def _unavailable(service, reason):
+    log.warning("call to %s failed: %s", service, reason)
+    return ApiError(
+        503,
+        f"The {service} service {reason}; try again shortly.",
+        code="upstream_unavailable",
+        headers={"Retry-After": "5"},
+    )

@@ -1,0 +1,67 @@
+"""Prometheus metrics: requests by route and status, and their latency; one access log line."""
+
+import logging
+import time
+
+from flask import Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+access_log = logging.getLogger("access")
+
+
+def install_metrics(app, blueprint):
+    """Count and time every request of the app and serve them at /metrics."""
+    registry = CollectorRegistry()
+    app.extensions["metrics_registry"] = registry
+    requests_total = Counter(
+        "http_requests_total",
+        "HTTP requests answered, by route template, method and status.",
+        ["route", "method", "status"],
+        registry=registry,
+    )
+    latency = Histogram(
+        "http_request_duration_seconds",
+        "Time to answer an HTTP request, by route template.",
+        ["route", "method"],
+        registry=registry,
+    )
+
+    @app.before_request
+    def start_timer():
+        g.started_at = time.perf_counter()
+
+    @app.after_request
+    def record(response):
+        elapsed = time.perf_counter() - g.get("started_at", time.perf_counter())
+        # The route template, never the concrete path: paths may carry ids.
+        route = request.url_rule.rule if request.url_rule else "<unmatched>"
+        requests_total.labels(route, request.method, str(response.status_code)).inc()
+        latency.labels(route, request.method).observe(elapsed)
+        access_log.info(
+            "%s %s %s",
+            request.method,
+            route,
+            response.status_code,
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 1),
+                }
+            },
+        )
+        return response
+
+    @blueprint.route("/metrics")
+    def metrics():
+        """Serve the app's metrics in the Prometheus text format."""
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+    return registry

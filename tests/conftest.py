@@ -1,0 +1,45 @@
+"""Fixtures: a real Redis for the session, tokens, and apps on the Flask test client."""
+
+import pytest
+
+from shared.auth import issue_token
+from shared.config import DEMO_TOKEN_SIGNING_KEY
+from tests.support.processes import RedisServer
+
+SIGNING_KEY = DEMO_TOKEN_SIGNING_KEY
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """The bundled redis-server, started once for the session on a free port."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """A Redis URL on an empty database, flushed before and after the test."""
+    redis_server.client.flushall()
+    yield redis_server.url
+    redis_server.client.flushall()
+
+
+@pytest.fixture
+def make_token():
+    """Mint an access token signed with the key the apps under test use."""
+
+    def mint(role="admin", subject="tester", scope=None, **kwargs):
+        return issue_token(SIGNING_KEY, subject=subject, role=role, scope=scope, **kwargs)
+
+    return mint
+
+
+@pytest.fixture
+def auth_header(make_token):
+    """Build an Authorization header for a role."""
+
+    def header(role="admin", **kwargs):
+        return {"Authorization": f"Bearer {make_token(role, **kwargs)}"}
+
+    return header

@@ -1,0 +1,73 @@
+"""`make run` as a user runs it: everything comes up ready, Ctrl-C leaves nothing behind."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+
+import psutil
+import pytest
+import requests
+
+from shared.config import DEFAULT_PORTS, REPO_ROOT
+from tests.support.processes import free_port, port_is_free, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+@contextlib.contextmanager
+def launched_stack(tmp_path, **settings):
+    """Run `python -m deploy.stack` (what `make run` calls) on free ports and its own data."""
+    ports = {component: free_port() for component in DEFAULT_PORTS}
+    env = dict(os.environ, VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
+    env.pop("REDIS_URL", None)
+    env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
+    env.update(settings)
+    log_path = tmp_path / "stack.log"
+    with log_path.open("wb") as log:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "deploy.stack"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: b"pufa is ready" in log_path.read_bytes(), 90, "the stack ready")
+            yield launcher, ports
+        finally:
+            if launcher.poll() is None:
+                os.killpg(launcher.pid, signal.SIGKILL)
+                launcher.wait()
+
+
+def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
+    with launched_stack(tmp_path) as (launcher, ports):
+        report = requests.get(f"http://127.0.0.1:{ports['gateway']}/healthz", timeout=10).json()
+        assert report["status"] == "ready"
+        expected = {"registry", "activities", "consultations", "stats", "redis", "worker"}
+        assert set(report["components"]) == expected
+        assert all(part["ready"] for part in report["components"].values())
+
+        processes = psutil.Process(launcher.pid).children(recursive=True)
+        assert len(processes) >= 7  # honcho, redis, 4 services, worker, gateway (+ workers)
+
+        launcher.send_signal(signal.SIGINT)  # what Ctrl-C delivers to the foreground launcher
+        assert launcher.wait(timeout=40) == 0
+        _gone, alive = psutil.wait_procs(processes, timeout=5)
+        assert alive == [], f"left behind: {[p.pid for p in alive]}"
+        for component, port in ports.items():
+            assert port_is_free(port), f"{component} still holds port {port}"
+
+
+def test_an_external_redis_url_starts_no_embedded_redis(tmp_path, redis_server):
+    with launched_stack(tmp_path, REDIS_URL=redis_server.url) as (launcher, ports):
+        names = [p.name() for p in psutil.Process(launcher.pid).children(recursive=True)]
+        assert "redis-server" not in names
+        assert port_is_free(ports["redis"])
+        report = requests.get(f"http://127.0.0.1:{ports['gateway']}/healthz", timeout=10).json()
+        assert report["status"] == "ready"
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=40) == 0

@@ -1,0 +1,116 @@
+"""The gateway forwards to the services and turns a dead or slow one into 503/504."""
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.integration.conftest import start_system
+from tests.support.processes import ServiceProcess, component_env
+
+
+def test_gateway_forwards_to_the_service_and_back(system, auth_header):
+    gateway = system["gateway"].url
+    response = requests.get(
+        f"{gateway}/api/v1/activities/whoami",
+        headers={**auth_header("staff", subject="s1"), "X-Request-ID": "through-gw"},
+        timeout=5,
+    )
+    assert response.status_code == 200
+    assert response.json()["component"] == "activities"
+    assert response.json()["subject"] == "s1"
+    assert response.headers["X-Request-ID"] == "through-gw"
+
+
+def test_gateway_relays_service_errors_unchanged(system):
+    response = requests.get(f"{system['gateway'].url}/api/v1/registry/feed", timeout=5)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_missing"
+
+
+def test_gateway_does_not_expose_internal_or_unknown_paths(system):
+    gateway = system["gateway"].url
+    assert requests.get(f"{gateway}/api/v1/registry/metrics", timeout=5).status_code == 404
+    unknown = requests.get(f"{gateway}/api/v1/nowhere/feed", timeout=5)
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "not_found"
+
+
+def test_gateway_health_reports_each_component(system):
+    report = requests.get(f"{system['gateway'].url}/healthz", timeout=10).json()
+    for name in ("registry", "activities", "consultations", "stats", "redis"):
+        assert report["components"][name]["ready"] is True, name
+    # No worker runs in this fixture, so the system is honestly not all ready.
+    assert report["components"]["worker"]["ready"] is False
+    assert report["status"] == "degraded"
+
+
+def test_a_stopped_service_is_503_while_others_still_answer(tmp_path, redis_server, auth_header):
+    """Stop the activities service; the gateway answers 503 in time, the registry still 200."""
+    procs = start_system(tmp_path, redis_server.url, ("registry", "activities", "gateway"))
+    try:
+        gateway = procs["gateway"].url
+        headers = auth_header("service")
+        assert requests.get(f"{gateway}/api/v1/activities/feed", headers=headers, timeout=5).ok
+        procs["activities"].stop()
+
+        started = time.monotonic()
+        down = requests.get(f"{gateway}/api/v1/activities/feed", headers=headers, timeout=10)
+        elapsed = time.monotonic() - started
+        assert down.status_code == 503
+        assert down.json()["error"]["code"] == "upstream_unavailable"
+        assert "activities" in down.json()["error"]["message"]
+        assert elapsed < 3, "the gateway must answer within its connect timeout"
+
+        still = requests.get(f"{gateway}/api/v1/registry/feed", headers=headers, timeout=5)
+        assert still.status_code == 200
+    finally:
+        for process in procs.values():
+            process.stop()
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP server that accepts connections and never answers (a hung service)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def test_a_hung_service_is_504_within_the_read_timeout(tmp_path, redis_server, silent_server):
+    env = component_env(
+        tmp_path,
+        redis_server.url,
+        {"STATS_URL": silent_server, "HTTP_CONNECT_TIMEOUT": "1", "HTTP_READ_TIMEOUT": "1.5"},
+    )
+    gateway = ServiceProcess("gateway", env=env, var_dir=tmp_path).wait_ready()
+    try:
+        started = time.monotonic()
+        response = requests.get(f"{gateway.url}/api/v1/stats/whoami", timeout=10)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 504
+        assert response.json()["error"]["code"] == "upstream_timeout"
+        assert 1.4 < elapsed < 4
+    finally:
+        gateway.stop()

@@ -1,0 +1,1 @@
+"""Helpers that start the real parts (Redis, service processes) for the tests."""

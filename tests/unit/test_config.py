@@ -1,0 +1,45 @@
+"""Configuration comes from the environment; unsafe production settings fail at start."""
+
+import pytest
+
+from shared.config import DEMO_TOKEN_SIGNING_KEY, ConfigError, load_config
+
+
+def test_defaults_are_embedded():
+    config = load_config("registry", environ={})
+    assert config["DATABASE_URL"].startswith("sqlite:///")
+    assert config["DATABASE_URL"].endswith("registry/registry.db")
+    assert config["REDIS_URL"] == "redis://127.0.0.1:6390/0"
+    assert config["SERVICE_URLS"]["stats"] == "http://127.0.0.1:8004"
+
+
+def test_environment_overrides_defaults():
+    environ = {
+        "REDIS_URL": "redis://cache:6379/2",
+        "REGISTRY_DATABASE_URL": "postgresql://db/registry",
+        "ACTIVITIES_PORT": "9102",
+    }
+    config = load_config("registry", environ=environ)
+    assert config["REDIS_URL"] == "redis://cache:6379/2"
+    assert config["DATABASE_URL"] == "postgresql://db/registry"
+    assert config["SERVICE_URLS"]["activities"] == "http://127.0.0.1:9102"
+
+
+def test_production_refuses_the_demo_key():
+    with pytest.raises(ConfigError, match="TOKEN_SIGNING_KEY"):
+        load_config("registry", environ={"ENV": "production"})
+    with pytest.raises(ConfigError, match="TOKEN_SIGNING_KEY"):
+        load_config(
+            "registry", environ={"ENV": "production", "TOKEN_SIGNING_KEY": DEMO_TOKEN_SIGNING_KEY}
+        )
+
+
+def test_production_accepts_a_real_key():
+    key = "k" * 48
+    config = load_config("registry", environ={"ENV": "production", "TOKEN_SIGNING_KEY": key})
+    assert config["TOKEN_SIGNING_KEY"] == key
+
+
+def test_short_keys_are_refused():
+    with pytest.raises(ConfigError, match="32 bytes"):
+        load_config("registry", environ={"TOKEN_SIGNING_KEY": "short"})
