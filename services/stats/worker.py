@@ -1,7 +1,9 @@
 """The stats RQ worker: runs the rollup jobs, with RQ's scheduler, inside an app context."""
 
 import logging
+import time
 
+import redis
 from rq import Queue, SimpleWorker
 
 from services.stats import QUEUE_NAME, create_app
@@ -12,6 +14,19 @@ log = logging.getLogger(__name__)
 # A short TTL makes the worker refresh its heartbeat every few seconds, so the gateway's
 # health report notices a dead worker quickly.
 WORKER_TTL_SECONDS = 20
+REDIS_WAIT_SECONDS = 60
+
+
+def wait_for_redis(connection, timeout=REDIS_WAIT_SECONDS):
+    """Block until Redis answers (it may be starting beside us); raise after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return connection.ping()
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def main():
@@ -19,11 +34,18 @@ def main():
     app = create_app()
     with app.app_context():
         connection = get_redis()
+        wait_for_redis(connection)
         queue = Queue(QUEUE_NAME, connection=connection)
         # SimpleWorker runs jobs in-process: ~5 ms a job here against ~18 ms when forking.
         worker = SimpleWorker([queue], connection=connection, worker_ttl=WORKER_TTL_SECONDS)
         log.info("stats worker starting on queue %s", QUEUE_NAME)
-        worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
+        try:
+            worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
+        except redis.ConnectionError:
+            # Stopping together with the embedded Redis: nothing left to deregister from.
+            if not worker._stop_requested:
+                raise
+            log.info("Redis went away while the worker was stopping")
 
 
 if __name__ == "__main__":
