@@ -22,6 +22,9 @@ def test_gateway_forwards_to_the_service_and_back(system, auth_header):
     assert response.json()["component"] == "activities"
     assert response.json()["subject"] == "s1"
     assert response.headers["X-Request-ID"] == "through-gw"
+    # The id travelled on: the service logged its side of the request under it.
+    service_log = system["activities"].log_text()
+    assert '"request_id": "through-gw"' in service_log
 
 
 def test_gateway_relays_service_errors_unchanged(system):
