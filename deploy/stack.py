@@ -67,6 +67,25 @@ def wait_until_ready(gateway_url, honcho, timeout):
     raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(not_ready) or 'gateway'}")
 
 
+def seed_demo_accounts(env):
+    """Create the demo logins (never in production) and return their lines to print."""
+    if env.get("ENV") == "production":
+        return "  (production: no demo accounts; create an admin with `accounts create-admin`)"
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "gateway:create_app",
+        "accounts",
+        "seed-demo",
+    ]
+    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"creating the demo accounts failed:\n{done.stderr[-2000:]}")
+    return done.stdout.rstrip()
+
+
 def stop(honcho):
     """Ask honcho to stop every process; kill its whole group if it lingers."""
     if honcho.poll() is None:
@@ -98,10 +117,13 @@ def main():
     gateway_url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
     try:
         wait_until_ready(gateway_url, honcho, READY_TIMEOUT_SECONDS)
+        logins = seed_demo_accounts(env)
         print(
             f"\n  pufa is ready in {time.monotonic() - started:.1f}s\n"
             f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
+            f"  API docs: {gateway_url}/api/v1/docs\n"
             f"  data:     {env['VAR_DIR']}\n"
+            f"  demo logins (demo only, never in production):\n{logins}\n"
             f"  stop:     Ctrl-C\n",
             flush=True,
         )

@@ -3,7 +3,6 @@
 from flask import Blueprint, Response, current_app, request
 
 from shared import http_client
-from shared.auth import public
 from shared.errors import ApiError
 
 proxy_blueprint = Blueprint("proxy", __name__)
@@ -49,9 +48,8 @@ def target_url(service, path):
 
 @proxy_blueprint.route("/api/v1/<service>/", defaults={"path": ""}, methods=METHODS)
 @proxy_blueprint.route("/api/v1/<service>/<path:path>", methods=METHODS)
-@public  # the service verifies the caller's token itself
 def forward(service, path):
-    """Forward the request to its service and relay the answer."""
+    """Forward a caller with a valid token to its service (which verifies it again)."""
     url = target_url(service, path)
     headers = {k: v for k, v in request.headers if k.lower() not in HOP_BY_HOP}
     answer = http_client.call(

@@ -1,11 +1,11 @@
 """The app-factory helper: every service and the gateway are built on it."""
 
 import marshmallow as ma
-from flask import Blueprint, Flask, abort, current_app, jsonify, request
+from flask import Blueprint, Flask, abort, current_app, request
 from flask_smorest import Api
 
 from shared import errors
-from shared.auth import current_principal, install_auth, make_endpoints_public
+from shared.auth import install_auth, make_endpoints_public
 from shared.config import load_config
 from shared.db import Database
 from shared.health import install_health
@@ -13,6 +13,7 @@ from shared.logs import configure_logging
 from shared.metrics import install_metrics
 from shared.redis_client import connect
 from shared.request_ids import install_request_ids
+from shared.whoami import whoami_blueprint
 
 PUBLIC_BLUEPRINTS = ("api-docs",)
 PUBLIC_OPS = ("ops.healthz", "ops.readyz", "ops.metrics")
@@ -37,15 +38,13 @@ class SharedApi(Api):
         errors.install_error_handlers(self._app)
 
 
-def create_component_app(
-    component, import_name, *, config=None, migrations_dir=None, own_health=True
-):
+def create_component_app(component, import_name, *, config=None, migrations_dir=None, edge=False):
     """Build a Flask app with everything every component shares, and its smorest Api.
 
     Installs: config from the environment, JSON logs, request ids, token verification,
     the shared error shape, /healthz, /readyz, /metrics, Redis, and (given
-    `migrations_dir`) the database with its schema migrated to head. A component that
-    reports health its own way (the gateway) passes `own_health=False`.
+    `migrations_dir`) the database with its schema migrated to head. The edge (the gateway)
+    passes `edge=True`: it reports the whole system's health its own way and has no /whoami.
     """
     app = Flask(import_name)
     app.config.update(load_config(component, config))
@@ -55,6 +54,8 @@ def create_component_app(
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        # Every operation needs a bearer token unless it says otherwise (security: []).
+        API_SPEC_OPTIONS={"security": [{"bearerAuth": []}]},
     )
     configure_logging(component, app.config["LOG_LEVEL"])
     install_request_ids(app)
@@ -65,24 +66,15 @@ def create_component_app(
         Database(app.config["DATABASE_URL"], migrations_dir).init_app(app)
 
     ops = Blueprint("ops", __name__)
-    if own_health:
+    if not edge:
         install_health(ops)
     install_metrics(app, ops)
-
-    @ops.route("/whoami")
-    def whoami():
-        """Say who this component takes the caller to be (requires a token)."""
-        principal = current_principal()
-        return jsonify(
-            component=current_app.config["COMPONENT"],
-            subject=principal.subject,
-            role=principal.role,
-            scope=principal.scope,
-        )
 
     app.register_blueprint(ops)
     api = SharedApi(app)
     _mark_public_endpoints(app)
+    if not edge:
+        api.register_blueprint(whoami_blueprint)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth import require_role
 from shared.db import get_db
+from shared.scopes import roles_allowed
 
 metadata = sa.MetaData()
 
@@ -105,11 +105,11 @@ feed_blueprint = Blueprint("feed", __name__, description="The service's change f
 
 @feed_blueprint.route("/feed")
 class Feed(MethodView):
+    @roles_allowed(*FEED_READERS)
     @feed_blueprint.arguments(FeedQuery, location="query")
     @feed_blueprint.response(200, FeedPage)
     def get(self, query):
         """Read a page of the change feed after a sequence number (stats worker, admins)."""
-        require_role(*FEED_READERS)
         session = get_db().session
         entries = read_changes(session, after=query["after"], limit=query["limit"])
         newest = last_seq(session)

@@ -2,23 +2,40 @@
 
 import pytest
 
+from tests.support.accounts import Logins
 from tests.support.processes import component_env, free_port, start_components
 
 
-def start_system(var_dir, redis_url, names):
-    """Start the named components, wired to each other and to Redis; short HTTP timeouts."""
+def start_system(var_dir, redis_url, names, **settings):
+    """Start the named components, wired to each other and to Redis; short HTTP timeouts.
+
+    Returns (processes by name, the environment they run with).
+    """
     ports = {name: free_port() for name in names}
     extra = {f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    extra.update(HTTP_CONNECT_TIMEOUT="1", HTTP_READ_TIMEOUT="2")
+    extra.update(HTTP_CONNECT_TIMEOUT="1", HTTP_READ_TIMEOUT="2", **settings)
     env = component_env(var_dir, redis_url, extra)
-    return start_components(ports, env=env, var_dir=var_dir)
+    return start_components(ports, env=env, var_dir=var_dir), env
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory, redis_server):
+def system_with_env(tmp_path_factory, redis_server):
     """The four services and the gateway as real processes (no worker), torn down after."""
     names = ("registry", "activities", "consultations", "stats", "gateway")
-    started = start_system(tmp_path_factory.mktemp("system"), redis_server.url, names)
-    yield started
+    started, env = start_system(tmp_path_factory.mktemp("system"), redis_server.url, names)
+    yield started, env
     for process in started.values():
         process.stop()
+
+
+@pytest.fixture(scope="module")
+def system(system_with_env):
+    """The running processes by name."""
+    return system_with_env[0]
+
+
+@pytest.fixture(scope="module")
+def logins(system_with_env):
+    """A logged-in account per role, and a disabled one, on the system's gateway."""
+    started, env = system_with_env
+    return Logins(started["gateway"].url, env)

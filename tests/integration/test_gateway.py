@@ -11,16 +11,17 @@ from tests.integration.conftest import start_system
 from tests.support.processes import ServiceProcess, component_env
 
 
-def test_gateway_forwards_to_the_service_and_back(system, auth_header):
+def test_gateway_forwards_to_the_service_and_back(system, logins):
     gateway = system["gateway"].url
     response = requests.get(
         f"{gateway}/api/v1/activities/whoami",
-        headers={**auth_header("staff", subject="s1"), "X-Request-ID": "through-gw"},
+        headers={**logins.header("staff"), "X-Request-ID": "through-gw"},
         timeout=5,
     )
     assert response.status_code == 200
     assert response.json()["component"] == "activities"
-    assert response.json()["subject"] == "s1"
+    assert response.json()["subject"] == str(logins.ids["staff"])
+    assert response.json()["scope"] == {"township": "653222100"}
     assert response.headers["X-Request-ID"] == "through-gw"
     # The id travelled on: the service logged its side of the request under it.
     service_log = system["activities"].log_text()
@@ -33,10 +34,13 @@ def test_gateway_relays_service_errors_unchanged(system):
     assert response.json()["error"]["code"] == "token_missing"
 
 
-def test_gateway_does_not_expose_internal_or_unknown_paths(system):
+def test_gateway_does_not_expose_internal_or_unknown_paths(system, logins):
     gateway = system["gateway"].url
-    assert requests.get(f"{gateway}/api/v1/registry/metrics", timeout=5).status_code == 404
-    unknown = requests.get(f"{gateway}/api/v1/nowhere/feed", timeout=5)
+    admin = logins.header("admin")
+    for path in ("metrics", "healthz", "readyz"):
+        response = requests.get(f"{gateway}/api/v1/registry/{path}", headers=admin, timeout=5)
+        assert response.status_code == 404, path
+    unknown = requests.get(f"{gateway}/api/v1/nowhere/feed", headers=admin, timeout=5)
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "not_found"
 
@@ -52,7 +56,7 @@ def test_gateway_health_reports_each_component(system):
 
 def test_a_stopped_service_is_503_while_others_still_answer(tmp_path, redis_server, auth_header):
     """Stop the activities service; the gateway answers 503 in time, the registry still 200."""
-    procs = start_system(tmp_path, redis_server.url, ("registry", "activities", "gateway"))
+    procs, _env = start_system(tmp_path, redis_server.url, ("registry", "activities", "gateway"))
     try:
         gateway = procs["gateway"].url
         headers = auth_header("service")
@@ -101,7 +105,9 @@ def silent_server():
     listener.close()
 
 
-def test_a_hung_service_is_504_within_the_read_timeout(tmp_path, redis_server, silent_server):
+def test_a_hung_service_is_504_within_the_read_timeout(
+    tmp_path, redis_server, silent_server, auth_header
+):
     env = component_env(
         tmp_path,
         redis_server.url,
@@ -110,7 +116,9 @@ def test_a_hung_service_is_504_within_the_read_timeout(tmp_path, redis_server, s
     gateway = ServiceProcess("gateway", env=env, var_dir=tmp_path).wait_ready()
     try:
         started = time.monotonic()
-        response = requests.get(f"{gateway.url}/api/v1/stats/whoami", timeout=10)
+        response = requests.get(
+            f"{gateway.url}/api/v1/stats/whoami", headers=auth_header("service"), timeout=10
+        )
         elapsed = time.monotonic() - started
         assert response.status_code == 504
         assert response.json()["error"]["code"] == "upstream_timeout"

@@ -1,0 +1,1 @@
+"""Identity: accounts, passwords, tokens and their lifecycle, owned by the gateway."""

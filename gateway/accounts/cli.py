@@ -1,0 +1,55 @@
+"""Account commands: `flask --app gateway:create_app create-admin` and the demo logins."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from gateway.accounts import service
+from gateway.accounts.models import Account
+from shared.db import get_db
+from shared.errors import ApiError
+
+accounts_cli = AppGroup("accounts", help="Manage accounts.")
+
+# Demo-only logins for `make run`: never created when ENV=production.
+DEMO_ACCOUNTS = (
+    ("admin", "pufa-demo-county", "admin", {}, "县司法局管理员 (demo)"),
+    ("leader", "pufa-demo-figures", "leader", {}, "县领导 (demo)"),
+    ("staff", "pufa-demo-village", "staff", {"township": "653222100"}, "喀拉喀什镇司法所 (demo)"),
+    ("advisor", "pufa-demo-counsel", "advisor", {"advisor_id": "1"}, "村法律顾问 (demo)"),
+)
+
+
+@accounts_cli.command("create-admin")
+@click.option("--username", required=True)
+@click.password_option(envvar="ADMIN_PASSWORD", help="Prompted for, or from ADMIN_PASSWORD.")
+def create_admin(username, password):
+    """Create an admin account (the way to get the first one in production)."""
+    session = get_db().session
+    try:
+        service.create_account(session, username=username, password=password, role="admin")
+    except ApiError as exc:
+        raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from None
+    session.commit()
+    click.echo(f"created admin {username}")
+
+
+@accounts_cli.command("seed-demo")
+def seed_demo():
+    """Create the demo admin, leader, staff and advisor logins (refused in production)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo accounts are never created in production")
+    session = get_db().session
+    for username, password, role, scope, name in DEMO_ACCOUNTS:
+        if session.query(Account).filter_by(username=username).first() is None:
+            service.create_account(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                scope=scope,
+                display_name=name,
+            )
+    session.commit()
+    for username, password, role, _scope, _name in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<8} {username} / {password}")

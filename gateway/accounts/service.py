@@ -1,0 +1,172 @@
+"""Account rules: create, authenticate, issue and rotate tokens, disable, change passwords."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from gateway.accounts.models import Account, RefreshToken, utcnow
+from gateway.accounts.passwords import hash_password, needs_rehash, policy_problems, verify_password
+from shared.auth import issue_token
+from shared.errors import ApiError
+
+ACCOUNT_ROLES = ("admin", "leader", "staff", "advisor")
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _invalid_grant(message, code="invalid_grant"):
+    return ApiError(401, message, code=code)
+
+
+def _check_password_policy(password, username):
+    problems = policy_problems(password, username)
+    if problems:
+        raise ApiError(422, "The new password is not acceptable.", fields={"password": problems})
+
+
+def get_account(session, *, account_id):
+    """One account by id, or 404."""
+    account = session.get(Account, account_id)
+    if account is None:
+        raise ApiError(404, f"There is no account {account_id}.")
+    return account
+
+
+def get_all(session):
+    """Every account, oldest first."""
+    return session.scalars(sa.select(Account).order_by(Account.id)).all()
+
+
+def create_account(session, *, username, password, role, scope=None, display_name=""):
+    """Create an account; 409 if the username is taken, 422 if the password is weak."""
+    taken = session.scalar(sa.select(Account.id).where(Account.username == username))
+    if taken is not None:
+        raise ApiError(409, f"The username {username!r} is already taken.")
+    _check_password_policy(password, username)
+    account = Account(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        scope=scope or {},
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def authenticate(session, *, username, password):
+    """The active account with these credentials, or 401 without saying which part was wrong."""
+    account = session.scalar(sa.select(Account).where(Account.username == username))
+    if not verify_password(account.password_hash if account else None, password):
+        raise _invalid_grant("The username or password is wrong.", "invalid_credentials")
+    if not account.active:
+        raise _invalid_grant("This account is disabled.", "account_disabled")
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    return account
+
+
+def issue_token_pair(session, account, *, family=None):
+    """A short-lived access token and a new refresh token (stored hashed) for the account."""
+    config = current_app.config
+    refresh_token = secrets.token_urlsafe(32)
+    session.add(
+        RefreshToken(
+            account_id=account.id,
+            family=family or secrets.token_hex(16),
+            token_hash=_digest(refresh_token),
+            expires_at=utcnow() + timedelta(seconds=config["REFRESH_TOKEN_TTL"]),
+        )
+    )
+    access_token = issue_token(
+        config["TOKEN_SIGNING_KEY"],
+        subject=account.id,
+        role=account.role,
+        scope=account.scope,
+        ttl_seconds=config["ACCESS_TOKEN_TTL"],
+    )
+    return {
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": config["ACCESS_TOKEN_TTL"],
+        "refresh_token": refresh_token,
+        "refresh_expires_in": config["REFRESH_TOKEN_TTL"],
+        "must_change_password": account.must_change_password,
+    }
+
+
+def rotate_refresh_token(session, *, refresh_token):
+    """Spend a refresh token for a new pair. A token used twice revokes its whole family."""
+    stored = session.scalar(
+        sa.select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token))
+    )
+    if stored is None or stored.revoked_at is not None:
+        raise _invalid_grant("The refresh token is not valid.")
+    if stored.used_at is not None:
+        # Someone replayed a spent token: whoever holds the family may be an attacker.
+        _revoke(session, RefreshToken.family == stored.family)
+        session.commit()
+        raise _invalid_grant("The refresh token was already used; log in again.", "token_reused")
+    if stored.expires_at <= utcnow():
+        raise _invalid_grant("The refresh token has expired; log in again.")
+    account = session.get(Account, stored.account_id)
+    if not account.active:
+        raise _invalid_grant("This account is disabled.", "account_disabled")
+    stored.used_at = utcnow()
+    return issue_token_pair(session, account, family=stored.family)
+
+
+def _revoke(session, condition):
+    session.execute(
+        sa.update(RefreshToken)
+        .where(condition, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def log_out(session, *, refresh_token):
+    """Revoke the refresh token's family (this device's session). Unknown tokens are ignored."""
+    stored = session.scalar(
+        sa.select(RefreshToken).where(RefreshToken.token_hash == _digest(refresh_token))
+    )
+    if stored is not None:
+        _revoke(session, RefreshToken.family == stored.family)
+
+
+def set_active(session, *, account_id, active):
+    """Enable or disable an account; disabling kills its refresh tokens at once."""
+    account = get_account(session, account_id=account_id)
+    account.active = active
+    if not active:
+        _revoke(session, RefreshToken.account_id == account.id)
+    return account
+
+
+def reset_password(session, *, account_id, new_password):
+    """An admin sets a new password: the holder must change it, and every session ends."""
+    account = get_account(session, account_id=account_id)
+    _check_password_policy(new_password, account.username)
+    account.password_hash = hash_password(new_password)
+    account.must_change_password = True
+    _revoke(session, RefreshToken.account_id == account.id)
+    return account
+
+
+def change_password(session, *, account_id, current_password, new_password):
+    """The holder changes their password; every session of the account ends."""
+    account = get_account(session, account_id=account_id)
+    if not verify_password(account.password_hash, current_password):
+        raise ApiError(
+            422, "The current password is wrong.", fields={"current_password": ["Is wrong."]}
+        )
+    _check_password_policy(new_password, account.username)
+    account.password_hash = hash_password(new_password)
+    account.must_change_password = False
+    _revoke(session, RefreshToken.account_id == account.id)
+    return account
