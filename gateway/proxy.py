@@ -7,8 +7,9 @@ from shared.errors import ApiError
 
 proxy_blueprint = Blueprint("proxy", __name__)
 
-# Operational endpoints of a service are for operators on the inside, not the public.
-INTERNAL_PATHS = {"healthz", "readyz", "metrics"}
+# Operational endpoints of a service are for operators on the inside, not the public;
+# its API document is published merged, at /api/v1/openapi.json.
+INTERNAL_PATHS = {"healthz", "readyz", "metrics", "openapi.json", "static"}
 HOP_BY_HOP = {
     "connection",
     "keep-alive",

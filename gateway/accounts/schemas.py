@@ -49,7 +49,7 @@ class AccountCreate(ma.Schema):
     role = fields.String(required=True, validate=validate.OneOf(ACCOUNT_ROLES))
     scope = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def scope_fits_the_role(self, data, **kwargs):
         needed = SCOPE_KEYS.get(data.get("role"), ())
         scope = data.get("scope") or {}

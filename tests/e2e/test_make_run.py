@@ -10,7 +10,9 @@ import psutil
 import pytest
 import requests
 
+from gateway.accounts.cli import DEMO_ACCOUNTS
 from shared.config import DEFAULT_PORTS, REPO_ROOT
+from tests.support.accounts import bearer, log_in
 from tests.support.processes import free_port, port_is_free, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -50,6 +52,16 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
         expected = {"registry", "activities", "consultations", "stats", "redis", "worker"}
         assert set(report["components"]) == expected
         assert all(part["ready"] for part in report["components"].values())
+
+        # The demo logins it printed work through the gateway.
+        gateway = f"http://127.0.0.1:{ports['gateway']}"
+        for username, password, role, _scope, _name in DEMO_ACCOUNTS:
+            answer = log_in(gateway, username, password)
+            assert answer.status_code == 200, username
+            me = requests.get(
+                f"{gateway}/api/v1/me", headers=bearer(answer.json()["access_token"]), timeout=5
+            )
+            assert me.json()["role"] == role
 
         processes = psutil.Process(launcher.pid).children(recursive=True)
         assert len(processes) >= 7  # honcho, redis, 4 services, worker, gateway (+ workers)

@@ -1,0 +1,59 @@
+"""Brute force and floods: 429 with Retry-After, against the real Redis."""
+
+import time
+
+import pytest
+
+from gateway import create_app
+
+
+def test_failed_logins_slow_then_lock_an_account(gw, make_account, login):
+    make_account("amina")
+    for _ in range(3):  # the free failures
+        assert login("amina", "wrong-password").status_code == 401
+    assert login("amina", "wrong-password").status_code == 401  # the 4th is heard, counted
+    slowed = login("amina")  # even the right password must now wait
+    assert slowed.status_code == 429
+    assert slowed.get_json()["error"]["code"] == "login_throttled"
+    assert int(slowed.headers["Retry-After"]) >= 1
+
+
+def test_a_locked_account_stays_locked(gw, make_account, login, redis_server):
+    make_account("amina")
+    redis_server.client.hset("login-fail:account:amina", mapping={"n": 10, "t": time.time()})
+    locked = login("amina")
+    assert locked.status_code == 429
+    assert 800 < int(locked.headers["Retry-After"]) <= 901
+
+
+def test_one_address_guessing_many_accounts_is_slowed(gw, make_account, login):
+    for number in range(10):
+        assert login(f"guess-{number}", "wrong-password").status_code == 401
+    assert login("guess-10", "wrong-password").status_code == 429
+
+
+def test_a_success_clears_the_account_failures(gw, make_account, login, redis_server):
+    make_account("amina")
+    login("amina", "wrong-password")
+    assert login("amina").status_code == 200
+    assert not redis_server.client.exists("login-fail:account:amina")
+
+
+@pytest.fixture
+def tight_gateway(tmp_path, redis_url):
+    return create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+            "REDIS_URL": redis_url,
+            "RATE_LIMIT_PER_ADDRESS": "5 per minute",
+        }
+    ).test_client()
+
+
+def test_general_rate_limit_is_429_in_the_shared_shape(tight_gateway):
+    answers = [tight_gateway.get("/api/v1/docs") for _ in range(6)]
+    assert [a.status_code for a in answers[:5]] == [200] * 5
+    limited = answers[5]
+    assert limited.status_code == 429
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) > 0
