@@ -67,23 +67,25 @@ def wait_until_ready(gateway_url, honcho, timeout):
     raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(not_ready) or 'gateway'}")
 
 
-def seed_demo_accounts(env):
-    """Create the demo logins (never in production) and return their lines to print."""
+# What `make run` loads once everything is up: the Moyu registry, then the demo logins.
+DEMO_SETUP = (
+    ("services.registry:create_app", ("registry", "load-moyu")),
+    ("gateway:create_app", ("accounts", "seed-demo")),
+)
+
+
+def load_demo_data(env):
+    """Load the demo registry and logins (never in production); return what they printed."""
     if env.get("ENV") == "production":
-        return "  (production: no demo accounts; create an admin with `accounts create-admin`)"
-    command = [
-        sys.executable,
-        "-m",
-        "flask",
-        "--app",
-        "gateway:create_app",
-        "accounts",
-        "seed-demo",
-    ]
-    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"creating the demo accounts failed:\n{done.stderr[-2000:]}")
-    return done.stdout.rstrip()
+        return "  (production: no demo data; create an admin with `accounts create-admin`)"
+    printed = []
+    for app, arguments in DEMO_SETUP:
+        command = [sys.executable, "-m", "flask", "--app", app, *arguments]
+        done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(arguments)} failed:\n{done.stderr[-2000:]}")
+        printed.append(done.stdout.rstrip())
+    return "\n".join(printed)
 
 
 def stop(honcho):
@@ -117,13 +119,13 @@ def main():
     gateway_url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
     try:
         wait_until_ready(gateway_url, honcho, READY_TIMEOUT_SECONDS)
-        logins = seed_demo_accounts(env)
+        loaded = load_demo_data(env)
         print(
             f"\n  pufa is ready in {time.monotonic() - started:.1f}s\n"
             f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
             f"  API docs: {gateway_url}/api/v1/docs\n"
             f"  data:     {env['VAR_DIR']}\n"
-            f"  demo logins (demo only, never in production):\n{logins}\n"
+            f"  demo data and logins (demo only, never in production):\n{loaded}\n"
             f"  stop:     Ctrl-C\n",
             flush=True,
         )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -30,9 +30,11 @@ def make_engine(url):
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def begin_immediate(connection):
-        # Take the write lock up front so concurrent writers wait instead of failing.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def begin(connection):
+        # A writer takes the write lock up front, so concurrent writers wait (busy timeout)
+        # instead of failing on a lock upgrade; a read-only request never blocks anyone.
+        read_only = has_request_context() and request.method in ("GET", "HEAD")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

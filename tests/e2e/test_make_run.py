@@ -63,6 +63,15 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
             )
             assert me.json()["role"] == role
 
+        # The Moyu registry is loaded: 16 townships, 324 villages, every one covered.
+        leader = bearer(log_in(gateway, "leader", "pufa-demo-figures").json()["access_token"])
+        townships = requests.get(f"{gateway}/api/v1/registry/townships", headers=leader).json()
+        assert len(townships) == 16 and sum(t["villages"] for t in townships) == 324
+        coverage = requests.get(f"{gateway}/api/v1/registry/coverage", headers=leader).json()
+        assert (coverage["villages"], coverage["covered"], coverage["ratio"]) == (324, 324, 1.0)
+        advisors = requests.get(f"{gateway}/api/v1/registry/advisor-load", headers=leader).json()
+        assert len(advisors) == 324 and {a["villages"] for a in advisors} == {1}
+
         processes = psutil.Process(launcher.pid).children(recursive=True)
         assert len(processes) >= 7  # honcho, redis, 4 services, worker, gateway (+ workers)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.accounts import Logins
+from tests.support.accounts import Logins, run_flask_command
 from tests.support.processes import component_env, free_port, start_components
 
 
@@ -23,6 +23,7 @@ def system_with_env(tmp_path_factory, redis_server):
     """The four services and the gateway as real processes (no worker), torn down after."""
     names = ("registry", "activities", "consultations", "stats", "gateway")
     started, env = start_system(tmp_path_factory.mktemp("system"), redis_server.url, names)
+    run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
     yield started, env
     for process in started.values():
         process.stop()

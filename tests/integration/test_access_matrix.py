@@ -54,9 +54,35 @@ TABLE = {
     ("GET", "/api/v1/docs"): (None, everyone(200)),
     ("GET", "/api/v1/docs/static/{filename}"): (None, everyone(200)),
     **{("GET", f"/api/v1/{svc}/whoami"): (None, signed_in(others=200)) for svc in SERVICES},
+    **{
+        ("GET", f"/api/v1/registry{path}"): (None, signed_in(others=200))
+        for path in (
+            "/townships",
+            "/villages",
+            "/villages/{code}/advisor",
+            "/advisors",
+            "/advisors/{advisor_id}",
+            "/advisors/{advisor_id}/villages",
+            "/assignments",
+            "/coverage",
+            "/advisor-load",
+        )
+    },
+    ("POST", "/api/v1/registry/advisors"): ({}, signed_in(admin=422)),
+    ("PATCH", "/api/v1/registry/advisors/{advisor_id}"): ({}, signed_in(admin=422)),
+    ("POST", "/api/v1/registry/assignments"): ({}, signed_in(admin=422)),
+    ("POST", "/api/v1/registry/assignments/{assignment_id}/end"): ({}, signed_in(admin=422)),
+    ("POST", "/api/v1/registry/import/{kind}"): (None, signed_in(admin=422)),
+    ("GET", "/api/v1/registry/export/{kind}"): (None, signed_in(admin=200, leader=200)),
     **{("GET", f"/api/v1/{svc}/feed"): (None, signed_in(admin=200)) for svc in RECORDING},
 }
-PATH_VALUES = {"filename": "swagger-ui.css"}
+PATH_VALUES = {
+    "filename": "swagger-ui.css",
+    "code": "653222100001",
+    "advisor_id": 1,
+    "assignment_id": 1,
+    "kind": "villages",
+}
 
 
 def _template(rule):

@@ -16,18 +16,24 @@ ROLE_SCOPES = {
 }
 
 
-def create_admin_by_cli(env, username, password=PASSWORD):
-    """Run `flask accounts create-admin` as an operator would."""
-    command = [sys.executable, "-m", "flask", "--app", "gateway:create_app", "accounts"]
-    command += ["create-admin", "--username", username]
-    result = subprocess.run(
-        command,
-        env={**env, "ADMIN_PASSWORD": password},
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-    )
+def run_flask_command(env, app, *arguments):
+    """Run a `flask --app APP ...` command as an operator would; fail on a non-zero exit."""
+    command = [sys.executable, "-m", "flask", "--app", app, *arguments]
+    result = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def create_admin_by_cli(env, username, password=PASSWORD):
+    """Run `flask accounts create-admin`, the password given through ADMIN_PASSWORD."""
+    run_flask_command(
+        {**env, "ADMIN_PASSWORD": password},
+        "gateway:create_app",
+        "accounts",
+        "create-admin",
+        "--username",
+        username,
+    )
 
 
 def log_in(gateway_url, username, password=PASSWORD):

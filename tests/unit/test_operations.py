@@ -21,7 +21,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys(app):
 def test_schema_comes_from_migrations(app):
     with app.app_context(), get_db().engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "registry_0001"
+        assert version == "registry_0002"
 
 
 def test_ready_when_database_and_redis_answer(client):

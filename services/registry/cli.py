@@ -1,0 +1,43 @@
+"""Registry commands: `flask --app services.registry:create_app registry load-moyu`."""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from services.registry.transfer import import_file
+from shared.db import get_db
+from shared.errors import ApiError
+from shared.spreadsheets import read_table
+
+registry_cli = AppGroup("registry", help="Load and check the registry.")
+MOYU_DATA = Path(__file__).parent / "data"
+
+
+def load_directory(session, folder):
+    """Import villages.csv, advisors.csv and assignments.csv from a folder, in that order."""
+    reports = []
+    for kind in ("villages", "advisors", "assignments"):
+        path = Path(folder) / f"{kind}.csv"
+        header, rows = read_table(path.name, path.read_bytes())
+        reports.append(import_file(session, kind=kind, header=header, rows=rows))
+        session.flush()
+    return reports
+
+
+@registry_cli.command("load-moyu")
+@click.option("--folder", default=str(MOYU_DATA), show_default=True, type=click.Path(exists=True))
+def load_moyu(folder):
+    """Load the Moyu registry (16 townships, 324 villages, 324 advisors); safe to repeat."""
+    session = get_db().session
+    try:
+        reports = load_directory(session, folder)
+    except ApiError as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc.message} {exc.fields or ''}") from None
+    session.commit()
+    for report in reports:
+        click.echo(
+            f"  {report['kind']:<12} {report['rows']:>4} rows: {report.get('created', 0)} created, "
+            f"{report.get('updated', 0)} updated, {report.get('unchanged', 0)} unchanged"
+        )

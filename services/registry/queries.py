@@ -1,0 +1,74 @@
+"""What the other services and leadership ask of the registry, each in one query."""
+
+import sqlalchemy as sa
+
+from services.registry.models import Advisor, Assignment, Township, Village, in_force_on
+
+
+def advisor_on(session, *, village_code, day):
+    """The advisor serving a village on a day, or None."""
+    return session.scalar(
+        sa.select(Advisor)
+        .join(Assignment, Assignment.advisor_id == Advisor.id)
+        .where(Assignment.village_code == village_code, in_force_on(day))
+    )
+
+
+def villages_of(session, *, advisor_id, day):
+    """The codes of the villages an advisor serves on a day, sorted."""
+    return session.scalars(
+        sa.select(Assignment.village_code)
+        .where(Assignment.advisor_id == advisor_id, in_force_on(day))
+        .order_by(Assignment.village_code)
+    ).all()
+
+
+def coverage(session, *, day):
+    """Villages with and without an advisor on a day, per township: ONE query for all."""
+    rows = session.execute(
+        sa.select(
+            Village.code,
+            Village.name,
+            Township.code.label("township_code"),
+            Township.name.label("township_name"),
+            Assignment.advisor_id,
+        )
+        .join(Township, Township.code == Village.township_code)
+        .outerjoin(Assignment, sa.and_(Assignment.village_code == Village.code, in_force_on(day)))
+        .order_by(Township.code, Village.code)
+    ).all()
+    townships = {}
+    for row in rows:
+        entry = townships.setdefault(
+            row.township_code,
+            {"township_code": row.township_code, "township_name": row.township_name,
+             "villages": 0, "covered": 0, "uncovered": []},
+        )  # fmt: skip
+        entry["villages"] += 1
+        if row.advisor_id is None:
+            entry["uncovered"].append({"code": row.code, "name": row.name})
+        else:
+            entry["covered"] += 1
+    for entry in townships.values():
+        entry["ratio"] = round(entry["covered"] / entry["villages"], 4)
+    villages = sum(entry["villages"] for entry in townships.values())
+    covered = sum(entry["covered"] for entry in townships.values())
+    return {
+        "date": day.isoformat(),
+        "villages": villages,
+        "covered": covered,
+        "ratio": round(covered / villages, 4) if villages else 0.0,
+        "townships": list(townships.values()),
+    }
+
+
+def advisor_load(session, *, day):
+    """Villages per active advisor on a day (advisors with none included), one query."""
+    rows = session.execute(
+        sa.select(Advisor.id, Advisor.name, sa.func.count(Assignment.id).label("villages"))
+        .outerjoin(Assignment, sa.and_(Assignment.advisor_id == Advisor.id, in_force_on(day)))
+        .where(Advisor.active.is_(True))
+        .group_by(Advisor.id, Advisor.name)
+        .order_by(sa.desc("villages"), Advisor.id)
+    ).all()
+    return [{"advisor_id": r.id, "name": r.name, "villages": r.villages} for r in rows]

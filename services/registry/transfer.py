@@ -1,0 +1,270 @@
+"""Bulk import and export of villages, advisors and assignments (CSV or XLSX).
+
+A file is all or nothing: every bad row and field is reported (spreadsheet row numbers)
+and nothing is stored; a good file reports what it created and changed; the same file
+imported twice changes nothing the second time. Headers may be Chinese or English.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.registry import assignments, directory
+from services.registry.models import Advisor, Assignment, Village
+from services.registry.schemas import LANGUAGES, LICENCE
+from shared.errors import ApiError
+from shared.feed import append_change
+
+YES = {"是", "yes", "y", "true", "1"}
+NO = {"否", "no", "n", "false", "0", ""}
+LANGUAGE_NAMES = {"维吾尔语": "ug", "汉语": "zh", "国家通用语言": "zh", "普通话": "zh",
+                  "哈萨克语": "kk", "柯尔克孜语": "ky", "俄语": "ru", "英语": "en"}  # fmt: skip
+KIND_NAMES = {"村": "village", "社区": "community", "village": "village", "community": "community"}
+
+# kind -> [(field, Chinese header)]; the English field name is accepted as a header too.
+COLUMNS = {
+    "villages": [("township_code", "乡镇代码"), ("township_name", "乡镇名称"),
+                 ("code", "村社区代码"), ("name", "村社区名称"), ("kind", "类型"),
+                 ("placeholder_name", "名称为占位")],
+    "advisors": [("licence_no", "执业证号"), ("name", "姓名"), ("phone", "手机"),
+                 ("law_firm", "律师事务所"), ("languages", "语言"), ("active", "在职")],
+    "assignments": [("village_code", "村社区代码"), ("licence_no", "执业证号"),
+                    ("valid_from", "起始日期"), ("valid_to", "终止日期")],
+}  # fmt: skip
+
+
+class RowErrors:
+    """Every problem of a file, by spreadsheet row and field."""
+
+    def __init__(self):
+        self.fields = {}
+
+    def add(self, row, field, message):
+        self.fields.setdefault(f"{row}.{field}", []).append(message)
+
+    def has_row(self, row):
+        return any(key.split(".")[0] == str(row) for key in self.fields)
+
+    def raise_if_any(self):
+        if self.fields:
+            rows = sorted({int(key.split(".")[0]) for key in self.fields if key[0].isdigit()})
+            listed = ", ".join(map(str, rows)) or "the header"
+            raise ApiError(422, f"Nothing was stored: fix rows {listed}.", fields=self.fields)
+
+
+def _records(kind, header, rows, errors):
+    names = {label: field for field, label in COLUMNS[kind]} | {f: f for f, _ in COLUMNS[kind]}
+    fields = [names.get(cell) for cell in header]
+    for position, cell in enumerate(header, start=1):
+        if fields[position - 1] is None:
+            errors.add(1, cell or f"column {position}", "Unknown column.")
+    missing = {field for field, _ in COLUMNS[kind]} - set(fields)
+    for field in sorted(missing - {"valid_to", "placeholder_name", "active"}):
+        errors.add(1, field, "Missing column.")
+    errors.raise_if_any()
+    for number, cells in rows:
+        yield number, {f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields)}
+
+
+def _flag(value, row, field, errors, default):
+    text = value.strip().lower()
+    if text == "":
+        return default
+    if text in YES or text in NO:
+        return text in YES
+    errors.add(row, field, "Use 是 or 否.")
+    return default
+
+
+def _day(value, row, field, errors, required=True):
+    if not value:
+        if required:
+            errors.add(row, field, "Missing date.")
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.add(row, field, "Not a date (YYYY-MM-DD).")
+        return None
+
+
+def _required(record, row, errors, *fields):
+    for field in fields:
+        if not record.get(field):
+            errors.add(row, field, "Missing value.")
+
+
+def _change_count(report, outcome):
+    report[outcome] = report.get(outcome, 0) + 1
+
+
+def import_villages(session, header, rows):
+    """Create or update townships and villages from a file."""
+    errors, seen, clean = RowErrors(), {}, []
+    for row, r in _records("villages", header, rows, errors):
+        _required(r, row, errors, "township_code", "township_name", "code", "name", "kind")
+        if r["township_code"] and not (
+            r["township_code"].isdigit() and len(r["township_code"]) == 9
+        ):
+            errors.add(row, "township_code", "Must be a 9-digit division code.")
+        if r["code"] and not (r["code"].isdigit() and len(r["code"]) == 12):
+            errors.add(row, "code", "Must be a 12-digit division code.")
+        elif r["code"] and not r["code"].startswith(r["township_code"]):
+            errors.add(row, "code", "Must begin with its township's code.")
+        if r["code"] in seen:
+            errors.add(row, "code", f"Also on row {seen[r['code']]}.")
+        seen.setdefault(r["code"], row)
+        kind = KIND_NAMES.get(r["kind"])
+        if r["kind"] and kind is None:
+            errors.add(row, "kind", "Use 村 or 社区.")
+        placeholder = _flag(r.get("placeholder_name", ""), row, "placeholder_name", errors, False)
+        clean.append((r, kind, placeholder))
+    errors.raise_if_any()
+    report = {}
+    for r, kind, placeholder in clean:
+        township_kind = "town" if r["township_name"].endswith("镇") else "township"
+        directory.upsert_township(
+            session, code=r["township_code"], name=r["township_name"], kind=township_kind
+        )
+        outcome = directory.upsert_village(
+            session, code=r["code"], name=r["name"], kind=kind,
+            township_code=r["township_code"], placeholder_name=placeholder,
+        )  # fmt: skip
+        if outcome != "unchanged":
+            session.flush()
+            append_change(session, entity="village", entity_id=r["code"], action=outcome,
+                          payload={"village_code": r["code"], "township_code": r["township_code"],
+                                   "kind": kind})  # fmt: skip
+        _change_count(report, outcome)
+    return report
+
+
+def _languages(value, row, errors):
+    codes = []
+    for part in value.replace("、", ";").replace(",", ";").replace("，", ";").split(";"):
+        part = part.strip()
+        if part:
+            code = LANGUAGE_NAMES.get(part, part if part in LANGUAGES else None)
+            if code is None:
+                errors.add(row, "languages", f"Unknown language {part!r}.")
+            elif code not in codes:
+                codes.append(code)
+    if not codes:
+        errors.add(row, "languages", "Name at least one language.")
+    return codes
+
+
+def import_advisors(session, header, rows):
+    """Create or update advisors, keyed by practising-licence number."""
+    errors, seen, clean = RowErrors(), {}, []
+    for row, r in _records("advisors", header, rows, errors):
+        _required(r, row, errors, "licence_no", "name", "phone", "law_firm")
+        if r["licence_no"] and not LICENCE.match(r["licence_no"]):
+            errors.add(row, "licence_no", "Must be a 17-digit practising-licence number.")
+        if r["licence_no"] in seen:
+            errors.add(row, "licence_no", f"Also on row {seen[r['licence_no']]}.")
+        seen.setdefault(r["licence_no"], row)
+        if r["phone"] and not (
+            r["phone"].isdigit() and len(r["phone"]) == 11 and r["phone"][0] == "1"
+        ):
+            errors.add(row, "phone", "Not a mobile number.")
+        values = {
+            "name": r["name"], "phone": r["phone"], "law_firm": r["law_firm"],
+            "licence_no": r["licence_no"], "languages": _languages(r["languages"], row, errors),
+            "active": _flag(r.get("active", ""), row, "active", errors, True),
+        }  # fmt: skip
+        clean.append(values)
+    errors.raise_if_any()
+    report = {}
+    for values in clean:
+        advisor = session.scalar(
+            sa.select(Advisor).where(Advisor.licence_no == values["licence_no"])
+        )
+        if advisor is None:
+            directory.create_advisor(session, **values)
+            _change_count(report, "created")
+        elif all(getattr(advisor, k) == v for k, v in values.items()):
+            _change_count(report, "unchanged")
+        else:
+            directory.update_advisor(
+                session, advisor_id=advisor.id, version=advisor.version, **values
+            )
+            _change_count(report, "updated")
+    return report
+
+
+def import_assignments(session, header, rows):
+    """Apply assignment rows in date order, with the same rules as one assignment at a time."""
+    errors, clean = RowErrors(), []
+    licences = dict(session.execute(sa.select(Advisor.licence_no, Advisor.id)).all())
+    villages = set(session.scalars(sa.select(Village.code)).all())
+    for row, r in _records("assignments", header, rows, errors):
+        _required(r, row, errors, "village_code", "licence_no")
+        if r["village_code"] and r["village_code"] not in villages:
+            errors.add(row, "village_code", "No such village in the registry.")
+        if r["licence_no"] and r["licence_no"] not in licences:
+            errors.add(row, "licence_no", "No advisor with this licence in the registry.")
+        start = _day(r["valid_from"], row, "valid_from", errors)
+        end = _day(r.get("valid_to", ""), row, "valid_to", errors, required=False)
+        if not errors.has_row(row):
+            clean.append((row, r["village_code"], licences.get(r["licence_no"]), start, end))
+    report = {}
+    # The rules are applied to the rows that passed, so one answer lists every problem.
+    for row, village_code, advisor_id, start, end in sorted(clean, key=lambda c: (c[3], c[0])):
+        existing = session.scalar(
+            sa.select(Assignment).where(
+                Assignment.village_code == village_code, Assignment.valid_from == start
+            )
+        )
+        try:
+            if existing is not None and existing.advisor_id == advisor_id:
+                if existing.valid_to == end:
+                    _change_count(report, "unchanged")
+                    continue
+                if existing.valid_to is None and end is not None:
+                    assignments.end(session, assignment_id=existing.id, valid_to=end)
+                    _change_count(report, "updated")
+                    continue
+            assignments.assign(
+                session,
+                village_code=village_code,
+                advisor_id=advisor_id,
+                valid_from=start,
+                valid_to=end,
+            )
+            _change_count(report, "created")
+        except ApiError as exc:
+            errors.add(row, "valid_from", exc.message)
+    errors.raise_if_any()
+    return report
+
+
+IMPORTERS = {
+    "villages": import_villages,
+    "advisors": import_advisors,
+    "assignments": import_assignments,
+}
+
+
+def import_file(session, *, kind, header, rows):
+    """Import one file into the registry in the caller's transaction; return the report."""
+    return {"kind": kind, "rows": len(rows)} | IMPORTERS[kind](session, header, rows)
+
+
+def export_rows(session, *, kind, mask_phone=None):
+    """The Chinese header and the rows of a kind, in the import format."""
+    header = [label for _field, label in COLUMNS[kind]]
+    if kind == "villages":
+        rows = [[v.township_code, v.township.name, v.code, v.name,
+                 "村" if v.kind == "village" else "社区", "是" if v.placeholder_name else "否"]
+                for v in directory.get_villages(session)]  # fmt: skip
+    elif kind == "advisors":
+        rows = [[a.licence_no, a.name, mask_phone(a.phone) if mask_phone else a.phone, a.law_firm,
+                 ";".join(a.languages), "是" if a.active else "否"]
+                for a in directory.get_advisors(session)]  # fmt: skip
+    else:
+        licences = dict(session.execute(sa.select(Advisor.id, Advisor.licence_no)).all())
+        rows = [[a.village_code, licences[a.advisor_id], a.valid_from.isoformat(),
+                 a.valid_to.isoformat() if a.valid_to else ""]
+                for a in assignments.history(session)]  # fmt: skip
+    return header, rows
