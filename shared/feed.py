@@ -45,20 +45,32 @@ def create_change_log_v1(op):
     )
 
 
-def append_change(session, *, entity, entity_id, action, payload):
-    """Append one change in the caller's transaction; payload must hold no personal data."""
+def change_entry(*, entity, entity_id, action, payload):
+    """One change entry; its payload must hold no personal data."""
+    return {
+        "recorded_at": datetime.now(UTC).replace(tzinfo=None),
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "action": action,
+        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def append_changes(session, entries):
+    """Append change entries, in order, in the caller's transaction."""
+    if not entries:
+        return
     if session.get_bind().dialect.name == "postgresql":
         # Sequence values are taken before commit; serialise appenders so that the
         # order of `seq` is the order of commits and a reader never skips an entry.
         session.execute(sa.text("LOCK TABLE change_log IN EXCLUSIVE MODE"))
-    session.execute(
-        change_log.insert().values(
-            recorded_at=datetime.now(UTC).replace(tzinfo=None),
-            entity=entity,
-            entity_id=str(entity_id),
-            action=action,
-            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-        )
+    session.execute(change_log.insert(), entries)
+
+
+def append_change(session, *, entity, entity_id, action, payload):
+    """Append one change in the caller's transaction; payload must hold no personal data."""
+    append_changes(
+        session, [change_entry(entity=entity, entity_id=entity_id, action=action, payload=payload)]
     )
 
 

@@ -2,9 +2,11 @@
 
 import pytest
 
+from shared import registry_client
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
-from tests.support.processes import RedisServer
+from tests.support.accounts import run_flask_command
+from tests.support.processes import RedisServer, ServiceProcess, component_env
 
 SIGNING_KEY = DEMO_TOKEN_SIGNING_KEY
 
@@ -43,3 +45,15 @@ def auth_header(make_token):
         return {"Authorization": f"Bearer {make_token(role, **kwargs)}"}
 
     return header
+
+
+@pytest.fixture(scope="session")
+def registry_service(tmp_path_factory, redis_server):
+    """A real registry process loaded with the Moyu registry, for services that ask it."""
+    var_dir = tmp_path_factory.mktemp("registry-service")
+    env = component_env(var_dir, redis_server.url)
+    run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
+    process = ServiceProcess("registry", env=env, var_dir=var_dir).wait_ready()
+    registry_client.forget_cache()
+    yield process
+    process.stop()

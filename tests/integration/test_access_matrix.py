@@ -74,6 +74,30 @@ TABLE = {
     ("POST", "/api/v1/registry/assignments/{assignment_id}/end"): ({}, signed_in(admin=422)),
     ("POST", "/api/v1/registry/import/{kind}"): (None, signed_in(admin=422)),
     ("GET", "/api/v1/registry/export/{kind}"): (None, signed_in(admin=200, leader=200)),
+    ("GET", "/api/v1/activities/activities"): (None, signed_in(admin=200, leader=200, staff=200)),
+    ("POST", "/api/v1/activities/activities"): ({}, signed_in(admin=422, staff=422)),
+    ("POST", "/api/v1/activities/activities/batch"): ({}, signed_in(admin=422, staff=422)),
+    **{
+        ("GET", f"/api/v1/activities/activities/{{activity_id}}{tail}"): (
+            None,
+            signed_in(admin=404, leader=404, staff=404),  # the id names no activity
+        )
+        for tail in ("", "/history", "/checkins")
+    },
+    ("PUT", "/api/v1/activities/activities/{activity_id}"): ({}, signed_in(admin=422, staff=422)),
+    ("POST", "/api/v1/activities/activities/{activity_id}/void"): (
+        {},
+        signed_in(admin=422, staff=422),
+    ),
+    ("POST", "/api/v1/activities/activities/{activity_id}/checkins"): (
+        {},
+        signed_in(admin=422, staff=422),
+    ),
+    ("GET", "/api/v1/activities/vocabularies"): (None, signed_in(others=200)),
+    **{
+        ("POST", f"/api/v1/activities/periods/{path}"): ({}, signed_in(admin=422))
+        for path in ("close", "reopen", "exceptions")
+    },
     **{("GET", f"/api/v1/{svc}/feed"): (None, signed_in(admin=200)) for svc in RECORDING},
 }
 PATH_VALUES = {
@@ -82,6 +106,7 @@ PATH_VALUES = {
     "advisor_id": 1,
     "assignment_id": 1,
     "kind": "villages",
+    "activity_id": "00000000-0000-4000-8000-000000000000",
 }
 
 

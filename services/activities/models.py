@@ -1,0 +1,74 @@
+"""The activities service's tables (the schema itself is made by migrations/)."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ACTIVE, VOID = "active", "void"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    digest: Mapped[str]
+    version: Mapped[int]
+    status: Mapped[str]
+    type: Mapped[str]
+    title: Mapped[str]
+    organiser: Mapped[str]
+    audience: Mapped[str]
+    township_code: Mapped[str]
+    village_code: Mapped[str | None]
+    venue: Mapped[str]
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    day: Mapped[date]
+    headcount: Mapped[int]
+    online_reach: Mapped[int]
+    checkins: Mapped[int]
+    languages: Mapped[list] = mapped_column(sa.JSON)
+    notes: Mapped[str]
+    recorded_by: Mapped[str]
+    client_recorded_at: Mapped[datetime | None]
+    recorded_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CheckIn(Base):
+    __tablename__ = "checkins"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    digest: Mapped[str]
+    activity_id: Mapped[str] = mapped_column(sa.ForeignKey("activities.id"))
+    attendee_key: Mapped[str]
+    attendee_name: Mapped[str]
+    checked_in_at: Mapped[datetime]
+    recorded_by: Mapped[str]
+    recorded_at: Mapped[datetime]
+
+
+class ClosedPeriod(Base):
+    __tablename__ = "closed_periods"
+
+    period: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    closed_by: Mapped[str]
+    closed_at: Mapped[datetime]
+
+
+class PeriodException(Base):
+    __tablename__ = "period_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str]
+    township_code: Mapped[str]
+    until: Mapped[datetime]
+    granted_by: Mapped[str]
+    reason: Mapped[str]

@@ -1,0 +1,65 @@
+"""Admin routes for reporting periods: close, reopen, grant an exception."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.activities import periods
+from services.activities import schemas as s
+from shared.auth import current_principal
+from shared.db import get_db
+from shared.scopes import roles_allowed
+
+periods_blp = Blueprint("periods", __name__, description="Reporting periods.")
+
+
+class PeriodState(ma.Schema):
+    period = ma.fields.String()
+    closed = ma.fields.Boolean()
+
+
+class ExceptionRead(ma.Schema):
+    id = ma.fields.Integer()
+    period = ma.fields.String()
+    township_code = ma.fields.String()
+    until = ma.fields.DateTime()
+    reason = ma.fields.String()
+
+
+@periods_blp.route("/periods/close")
+class ClosePeriod(MethodView):
+    @roles_allowed("admin")
+    @periods_blp.arguments(s.PeriodClose)
+    @periods_blp.response(200, PeriodState)
+    def post(self, body):
+        """Close a month: records dated in it are refused unless excepted."""
+        session = get_db().session
+        state = periods.close_period(session, current_principal(), body["period"])
+        session.commit()
+        return state
+
+
+@periods_blp.route("/periods/reopen")
+class ReopenPeriod(MethodView):
+    @roles_allowed("admin")
+    @periods_blp.arguments(s.PeriodClose)
+    @periods_blp.response(200, PeriodState)
+    def post(self, body):
+        """Open a closed month again."""
+        session = get_db().session
+        state = periods.reopen_period(session, body["period"])
+        session.commit()
+        return state
+
+
+@periods_blp.route("/periods/exceptions")
+class PeriodExceptions(MethodView):
+    @roles_allowed("admin")
+    @periods_blp.arguments(s.PeriodExceptionCreate)
+    @periods_blp.response(201, ExceptionRead)
+    def post(self, body):
+        """Let one township record into a closed month until a given time."""
+        session = get_db().session
+        grant = periods.grant_exception(session, current_principal(), **body)
+        session.commit()
+        return grant

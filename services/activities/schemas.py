@@ -1,0 +1,199 @@
+"""Request and answer schemas of the activities service."""
+
+from datetime import UTC, datetime, timedelta
+
+import marshmallow as ma
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
+from shared.auth import current_principal
+from shared.masking import mask_name
+
+CLOCK_SKEW = timedelta(minutes=10)
+BATCH_LIMIT = 500
+# A generous box around Xinjiang: a point outside it is a typing or GPS error.
+LATITUDES, LONGITUDES = (34.0, 49.5), (73.0, 96.5)
+
+
+class Gps(ma.Schema):
+    lat = fields.Float(required=True, validate=validate.Range(*LATITUDES))
+    lon = fields.Float(required=True, validate=validate.Range(*LONGITUDES))
+
+
+class ActivityContent(ma.Schema):
+    """What staff record about an activity (the client's content, hashed for idempotency)."""
+
+    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    organiser = fields.String(required=True, validate=validate.OneOf(ORGANISERS))
+    audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
+    township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
+    village_code = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{12}$")
+    )
+    venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    gps = fields.Nested(Gps, load_default=None, allow_none=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    headcount = fields.Integer(
+        load_default=0, strict=True, validate=validate.Range(min=0, max=100000)
+    )
+    online_reach = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list)
+    notes = fields.String(load_default="", validate=validate.Length(max=2000))
+    client_recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+    @validates_schema
+    def times_and_reach(self, data, **kwargs):
+        errors = {}
+        if data["ends_at"] < data["starts_at"]:
+            errors["ends_at"] = ["Must not be before starts_at."]
+        if data["starts_at"] > datetime.now(UTC) + CLOCK_SKEW:
+            errors["starts_at"] = ["Is in the future."]
+        if data["type"] == ONLINE and data["headcount"]:
+            errors["headcount"] = ["Online 普法 counts its reach (online_reach), not attendances."]
+        if data["type"] != ONLINE and data["online_reach"]:
+            errors["online_reach"] = [f"Only {ONLINE} has an online reach."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActivityCreate(ActivityContent):
+    id = fields.UUID(required=True)
+
+
+class ActivityUpdate(ActivityContent):
+    version = fields.Integer(required=True, strict=True)
+
+
+class VoidRequest(ma.Schema):
+    version = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class CheckInCreate(ma.Schema):
+    id = fields.UUID(required=True, metadata={"description": "The client's nonce."})
+    activity_id = fields.UUID(required=True)
+    attendee_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    attendee_ref = fields.String(
+        load_default=None,
+        validate=validate.Length(max=64),
+        metadata={"description": "An identifier of the person (work number, phone): dedupes."},
+    )
+    checked_in_at = fields.AwareDateTime(required=True)
+
+
+class BatchItem(ma.Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["activity", "checkin"]))
+    data = fields.Dict(required=True)
+
+
+class BatchRequest(ma.Schema):
+    items = fields.List(
+        fields.Nested(BatchItem), required=True, validate=validate.Length(min=1, max=BATCH_LIMIT)
+    )
+
+
+class ItemResult(ma.Schema):
+    index = fields.Integer()
+    kind = fields.String()
+    id = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "created, duplicate, conflict or invalid"})
+    message = fields.String()
+    fields_ = fields.Dict(data_key="fields")
+
+
+class BatchAnswer(ma.Schema):
+    results = fields.List(fields.Nested(ItemResult))
+    summary = fields.Dict()
+
+
+class ActivityRead(ma.Schema):
+    id = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    type = fields.String()
+    title = fields.String()
+    organiser = fields.String()
+    audience = fields.String()
+    township_code = fields.String()
+    village_code = fields.String(allow_none=True)
+    venue = fields.String()
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    day = fields.Date()
+    headcount = fields.Integer()
+    online_reach = fields.Integer()
+    checkins = fields.Integer()
+    attendances = fields.Method("attendance_figure")
+    languages = fields.List(fields.String())
+    notes = fields.String()
+    recorded_by = fields.String()
+    client_recorded_at = fields.DateTime(allow_none=True)
+    recorded_at = fields.DateTime()
+    duplicate = fields.Boolean()
+
+    def attendance_figure(self, activity):
+        """Attendances (人次): the larger of the headcount and the distinct check-ins."""
+        return max(activity.headcount, activity.checkins)
+
+
+class CheckInRead(ma.Schema):
+    id = fields.String()
+    activity_id = fields.String()
+    attendee_name = fields.Method("visible_name")
+    checked_in_at = fields.DateTime()
+    duplicate = fields.Boolean()
+
+    def visible_name(self, checkin):
+        """The recording user and admins see the name; everyone else a masked one."""
+        principal = current_principal()
+        if principal.role == "admin" or principal.subject == checkin.recorded_by:
+            return checkin.attendee_name
+        return mask_name(checkin.attendee_name)
+
+
+class ActivityQuery(ma.Schema):
+    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+    village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
+    type = fields.String(validate=validate.OneOf(TYPES))
+    organiser = fields.String(validate=validate.OneOf(ORGANISERS))
+    audience = fields.String(validate=validate.OneOf(AUDIENCES))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    include_void = fields.Boolean(load_default=False)
+    cursor = fields.String()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class ActivityPage(ma.Schema):
+    items = fields.List(fields.Nested(ActivityRead))
+    next_cursor = fields.String(allow_none=True)
+
+
+class PeriodClose(ma.Schema):
+    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+
+
+class PeriodExceptionCreate(PeriodClose):
+    township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
+    until = fields.AwareDateTime(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class HistoryEntry(ma.Schema):
+    version = fields.Integer()
+    action = fields.String()
+    actor = fields.String()
+    at = fields.String()
+    reason = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class VocabularyRead(ma.Schema):
+    types = fields.List(fields.String())
+    organisers = fields.List(fields.String())
+    audiences = fields.List(fields.String())
+    languages = fields.List(fields.String())

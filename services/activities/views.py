@@ -1,0 +1,155 @@
+"""The activities routes: record (one or a batch), correct, void, read, check in."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.activities import corrections, recording
+from services.activities import schemas as s
+from services.activities.models import Activity, CheckIn
+from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, TYPES
+from shared.auth import current_principal
+from shared.db import get_db
+from shared.errors import ApiError
+from shared.records import CREATED, DUPLICATE, outcome_error, read_history
+from shared.scopes import roles_allowed
+
+blp = Blueprint("activities", __name__, description="普法 activities and their attendance.")
+WRITERS = ("admin", "staff")
+READERS = ("admin", "leader", "staff", "service")
+
+
+def _record_one(kind, raw, read):
+    """Record one item: 201 new, 200 duplicate, else the error its outcome stands for."""
+    session = get_db().session
+    recorder = recording.Recorder(session, current_principal())
+    result = recorder.record([(kind, raw)])[0]
+    session.commit()
+    error = outcome_error(result)
+    if error is not None:
+        raise error
+    record = read(session, result["id"])
+    record.duplicate = result["status"] == DUPLICATE
+    return record, (201 if result["status"] == CREATED else 200)
+
+
+@blp.route("/activities")
+class Activities(MethodView):
+    @roles_allowed(*READERS)
+    @blp.arguments(s.ActivityQuery, location="query")
+    @blp.response(200, s.ActivityPage)
+    def get(self, query):
+        """Activities by township, village, type, organiser, audience and dates; paged."""
+        return corrections.list_activities(get_db().session, current_principal(), query)
+
+    @roles_allowed(*WRITERS)
+    @blp.response(201, s.ActivityRead)
+    @blp.alt_response(200, schema=s.ActivityRead, description="A duplicate: already recorded.")
+    @blp.doc(requestBody={"content": {"application/json": {"schema": s.ActivityCreate}}})
+    def post(self):
+        """Record an activity under its client-generated id (safe to retry)."""
+        return _record_one("activity", _json_body(), _activity_reader)
+
+
+@blp.route("/activities/batch")
+class Batch(MethodView):
+    @roles_allowed(*WRITERS)
+    @blp.arguments(s.BatchRequest)
+    @blp.response(200, s.BatchAnswer)
+    def post(self, body):
+        """Sync up to 500 queued activities and check-ins; each item answers for itself."""
+        session = get_db().session
+        items = [(item["kind"], item["data"]) for item in body["items"]]
+        results = recording.Recorder(session, current_principal()).record(items)
+        session.commit()
+        return {"results": results, "summary": recording.summarise(results)}
+
+
+@blp.route("/activities/<uuid:activity_id>")
+class ActivityById(MethodView):
+    @roles_allowed(*READERS)
+    @blp.response(200, s.ActivityRead)
+    def get(self, activity_id):
+        """One activity."""
+        return corrections.get_activity(get_db().session, current_principal(), str(activity_id))
+
+    @roles_allowed(*WRITERS)
+    @blp.arguments(s.ActivityUpdate)
+    @blp.response(200, s.ActivityRead)
+    def put(self, body, activity_id):
+        """Correct an activity: send all its content and the version you read."""
+        session = get_db().session
+        activity = corrections.update_activity(session, current_principal(), str(activity_id), body)
+        session.commit()
+        return activity
+
+
+@blp.route("/activities/<uuid:activity_id>/void")
+class VoidActivity(MethodView):
+    @roles_allowed(*WRITERS)
+    @blp.arguments(s.VoidRequest)
+    @blp.response(200, s.ActivityRead)
+    def post(self, body, activity_id):
+        """Void an activity with a reason (never deleted; its figures are withdrawn)."""
+        session = get_db().session
+        activity = corrections.void_activity(session, current_principal(), str(activity_id), **body)
+        session.commit()
+        return activity
+
+
+@blp.route("/activities/<uuid:activity_id>/history")
+class ActivityHistory(MethodView):
+    @roles_allowed(*READERS)
+    @blp.response(200, s.HistoryEntry(many=True))
+    def get(self, activity_id):
+        """Every version of an activity: who changed what, when and why."""
+        session = get_db().session
+        corrections.get_activity(session, current_principal(), str(activity_id))
+        return read_history(session, entity=recording.ENTITY, record_id=str(activity_id))
+
+
+@blp.route("/activities/<uuid:activity_id>/checkins")
+class CheckIns(MethodView):
+    @roles_allowed(*READERS)
+    @blp.response(200, s.CheckInRead(many=True))
+    def get(self, activity_id):
+        """The check-ins of an activity (names masked but for the recorder and admins)."""
+        return corrections.checkins_of(get_db().session, current_principal(), str(activity_id))
+
+    @roles_allowed(*WRITERS)
+    @blp.response(201, s.CheckInRead)
+    @blp.alt_response(200, schema=s.CheckInRead, description="A duplicate nonce or person.")
+    @blp.doc(requestBody={"content": {"application/json": {"schema": s.CheckInCreate}}})
+    def post(self, activity_id):
+        """Check a person in (safe to retry; the same person twice counts once)."""
+        raw = _json_body() | {"activity_id": str(activity_id)}
+        return _record_one("checkin", raw, _checkin_reader)
+
+
+@blp.route("/vocabularies")
+class Vocabularies(MethodView):
+    @roles_allowed(*READERS, "advisor")
+    @blp.response(200, s.VocabularyRead)
+    def get(self):
+        """The managed lists: activity types, organisers, audiences, languages."""
+        return {
+            "types": TYPES,
+            "organisers": ORGANISERS,
+            "audiences": AUDIENCES,
+            "languages": LANGUAGES,
+        }
+
+
+def _json_body():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "Send a JSON object.", code="bad_request")
+    return body
+
+
+def _activity_reader(session, record_id):
+    return session.get(Activity, record_id)
+
+
+def _checkin_reader(session, record_id):
+    return session.get(CheckIn, record_id)

@@ -1,0 +1,169 @@
+"""What every recording service does with client records: idempotent ids, versions,
+history, voids and cursor pagination. The services keep their own tables and rules.
+
+- A client generates each record's id (UUID). The same id with the same content is a
+  duplicate (answered with the stored record); with other content it is a 409 conflict.
+- A record carries a version; a change must name the version it was based on (If-Match
+  or `version`), and a stale one is 409.
+- Every create, update and void writes a history row; nothing is ever hard-deleted.
+"""
+
+import base64
+import hashlib
+import json
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from shared.clock import utcnow
+from shared.errors import ApiError
+
+metadata = sa.MetaData()
+
+record_history = sa.Table(
+    "record_history",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity", sa.String(40), nullable=False),
+    sa.Column("record_id", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("data", sa.Text, nullable=False),
+)
+
+# The outcome of one item of a write or a batch.
+CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
+FORBIDDEN, REFUSED = "forbidden", "refused"  # outside the caller's scope; a closed period
+
+
+def outcome_error(result):
+    """The error a single (non-batch) write answers for a failed item's outcome, or None."""
+    status, message = result["status"], result.get("message", "")
+    if status == CONFLICT:
+        return conflict_error(result["id"])
+    if status == FORBIDDEN:
+        return ApiError(403, message, code="out_of_scope")
+    if status == REFUSED:
+        return ApiError(409, message, code="period_closed")
+    if status == INVALID:
+        fields = result.get("fields_", {})
+        return ApiError(422, "Some fields are not valid: " + ", ".join(fields), fields=fields)
+    return None
+
+
+def create_record_history_v1(op):
+    """Create the history table from a migration (frozen: later shapes get a _v2)."""
+    op.create_table(
+        "record_history",
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("entity", sa.String(40), nullable=False),
+        sa.Column("record_id", sa.String(64), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("action", sa.String(20), nullable=False),
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("reason", sa.Text),
+        sa.Column("data", sa.Text, nullable=False),
+    )
+    op.create_index("ix_record_history_record", "record_history", ["record_id", "version"])
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def canonical_json(data):
+    """The same content always gives the same text (sorted keys, ISO dates)."""
+    return json.dumps(
+        data, sort_keys=True, ensure_ascii=False, default=_plain, separators=(",", ":")
+    )
+
+
+def content_digest(data):
+    """A fingerprint of a record's client content, to tell a retry from a conflict."""
+    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+
+
+def replay_outcome(stored_digest, digest):
+    """A record with this id exists: a retry of the same content, or a conflicting one."""
+    return DUPLICATE if stored_digest == digest else CONFLICT
+
+
+def conflict_error(record_id):
+    """The 409 for an id reused with other content."""
+    return ApiError(
+        409,
+        f"Record {record_id} already exists with other content; it was not overwritten.",
+        code="id_conflict",
+    )
+
+
+def history_row(*, entity, record_id, version, action, actor, data, reason=None):
+    """One history row (insert many at once with `session.execute(insert, rows)`)."""
+    return {
+        "entity": entity,
+        "record_id": str(record_id),
+        "version": version,
+        "action": action,
+        "actor": str(actor),
+        "at": utcnow(),
+        "reason": reason,
+        "data": canonical_json(data),
+    }
+
+
+def append_history(session, **row):
+    """Write one history row in the caller's transaction."""
+    session.execute(record_history.insert(), [history_row(**row)])
+
+
+def read_history(session, *, entity, record_id):
+    """A record's history, oldest first."""
+    rows = session.execute(
+        sa.select(record_history)
+        .where(record_history.c.entity == entity, record_history.c.record_id == str(record_id))
+        .order_by(record_history.c.seq)
+    ).all()
+    return [
+        {
+            "version": row.version,
+            "action": row.action,
+            "actor": row.actor,
+            "at": row.at.isoformat() + "Z",
+            "reason": row.reason,
+            "data": json.loads(row.data),
+        }
+        for row in rows
+    ]
+
+
+def require_version(current, expected):
+    """Refuse a change based on a version other than the current one."""
+    if expected is None:
+        raise ApiError(
+            428, "Send the version you changed (If-Match or version).", code="version_required"
+        )
+    if int(expected) != current:
+        raise ApiError(
+            409,
+            f"The record changed meanwhile (now version {current}); reload and try again.",
+            code="stale_version",
+        )
+
+
+def encode_cursor(*values):
+    """An opaque cursor for the row after which the next page starts."""
+    return base64.urlsafe_b64encode(canonical_json(list(values)).encode()).decode()
+
+
+def decode_cursor(cursor):
+    """The values encoded in a cursor; 422 when it was not made by us."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        raise ApiError(422, "The cursor is not valid.", fields={"cursor": ["Not valid."]}) from None

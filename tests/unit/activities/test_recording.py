@@ -1,0 +1,151 @@
+"""Recording activities: idempotent ids, validation naming fields, scope, closed periods."""
+
+from tests.unit.activities.conftest import OTHER_TOWNSHIP
+
+
+def test_create_then_retry_is_one_record_and_says_duplicate(api, staff, make_activity, feed):
+    body = make_activity()
+    first = api.post("/activities", json=body, headers=staff)
+    assert first.status_code == 201
+    assert first.get_json()["attendances"] == 87 and first.get_json()["day"] == "2024-05-10"
+    again = api.post("/activities", json=body, headers=staff)
+    assert again.status_code == 200 and again.get_json()["duplicate"] is True
+    assert len(feed()) == 1
+    listed = api.get("/activities", headers=staff).get_json()["items"]
+    assert [a["id"] for a in listed] == [body["id"]]
+
+
+def test_same_id_other_content_is_a_conflict_not_an_overwrite(api, staff, make_activity):
+    body = make_activity()
+    api.post("/activities", json=body, headers=staff)
+    clash = api.post("/activities", json=body | {"headcount": 500}, headers=staff)
+    assert clash.status_code == 409 and clash.get_json()["error"]["code"] == "id_conflict"
+    stored = api.get(f"/activities/{body['id']}", headers=staff).get_json()
+    assert stored["headcount"] == 87
+
+
+def test_bad_input_names_each_field_and_stores_nothing(api, staff, make_activity, feed):
+    body = make_activity(
+        type="街头表演",
+        headcount=-3,
+        gps={"lat": 10.0, "lon": 79.7},
+        ends_at="2024-05-10T08:00:00+08:00",
+        village_code="653222999999",
+    )
+    answer = api.post("/activities", json=body, headers=staff)
+    assert answer.status_code == 422
+    assert {"type", "headcount", "gps"} <= set(answer.get_json()["error"]["fields"])
+    unknown_village = api.post(
+        "/activities", json=make_activity(village_code="653222200201"), headers=staff
+    )
+    assert unknown_village.status_code == 422
+    assert set(unknown_village.get_json()["error"]["fields"]) == {"village_code"}
+    future = api.post(
+        "/activities",
+        json=make_activity(
+            starts_at="2099-01-01T10:00:00+08:00", ends_at="2099-01-01T12:00:00+08:00"
+        ),
+        headers=staff,
+    )
+    assert set(future.get_json()["error"]["fields"]) == {"starts_at"}
+    assert feed() == []
+    assert api.get("/activities", headers=staff).get_json()["items"] == []
+
+
+def test_online_activities_count_reach_not_attendance(api, staff, make_activity):
+    online = make_activity(type="新媒体普法", headcount=0, online_reach=15000)
+    answer = api.post("/activities", json=online, headers=staff).get_json()
+    assert (answer["online_reach"], answer["attendances"]) == (15000, 0)
+    wrong = api.post("/activities", json=make_activity(online_reach=50), headers=staff)
+    assert set(wrong.get_json()["error"]["fields"]) == {"online_reach"}
+
+
+def test_staff_write_only_in_their_township_and_leaders_only_read(
+    api, staff, auth_header, make_activity
+):
+    elsewhere = api.post(
+        "/activities",
+        json=make_activity(township_code=OTHER_TOWNSHIP, village_code=None),
+        headers=staff,
+    )
+    assert elsewhere.status_code == 403
+    assert elsewhere.get_json()["error"]["code"] == "out_of_scope"
+    assert (
+        api.post("/activities", json=make_activity(), headers=auth_header("leader")).status_code
+        == 403
+    )
+    admin = auth_header("admin")
+    other = make_activity(township_code=OTHER_TOWNSHIP, village_code=None)
+    assert api.post("/activities", json=other, headers=admin).status_code == 201
+    # Staff neither list nor open another township's records.
+    assert api.get("/activities", headers=staff).get_json()["items"] == []
+    assert api.get(f"/activities/{other['id']}", headers=staff).status_code == 404
+    assert len(api.get("/activities", headers=auth_header("leader")).get_json()["items"]) == 1
+
+
+def test_a_closed_period_refuses_late_records_unless_excepted(
+    api, staff, auth_header, make_activity
+):
+    admin = auth_header("admin")
+    assert api.post("/periods/close", json={"period": "2024-05"}, headers=admin).status_code == 200
+    late = make_activity()
+    refused = api.post("/activities", json=late, headers=staff)
+    assert refused.status_code == 409
+    assert "2024-05 is closed" in refused.get_json()["error"]["message"]
+    june = make_activity(starts_at="2024-06-03T10:00:00+08:00", ends_at="2024-06-03T11:00:00+08:00")
+    assert api.post("/activities", json=june, headers=staff).status_code == 201
+    grant = {
+        "period": "2024-05",
+        "township_code": "653222100",
+        "until": "2099-01-01T00:00:00+08:00",
+        "reason": "村里断网两周",
+    }
+    assert api.post("/periods/exceptions", json=grant, headers=admin).status_code == 201
+    assert api.post("/activities", json=late, headers=staff).status_code == 201
+    assert api.post("/periods/exceptions", json=grant, headers=staff).status_code == 403
+
+
+def test_registry_down_is_503_and_nothing_stored(tmp_path, redis_url, staff, make_activity):
+    from services.activities import create_app
+    from shared import registry_client
+
+    registry_client.forget_cache()
+    dead = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+            "REDIS_URL": redis_url,
+            "SERVICE_URLS": {"registry": "http://127.0.0.1:9"},
+        }
+    ).test_client()
+    answer = dead.post("/activities", json=make_activity(), headers=staff)
+    assert answer.status_code == 503
+    assert answer.get_json()["error"]["code"] == "upstream_unavailable"
+    assert dead.get("/activities", headers=staff).get_json()["items"] == []
+    registry_client.forget_cache()
+
+
+def test_cursor_pagination_walks_every_record_once(api, staff, make_activity):
+    ids = set()
+    for day in range(1, 8):
+        body = make_activity(
+            starts_at=f"2024-07-0{day}T10:00:00+08:00", ends_at=f"2024-07-0{day}T11:00:00+08:00"
+        )
+        api.post("/activities", json=body, headers=staff)
+        ids.add(body["id"])
+    seen, cursor = [], None
+    while True:
+        url = "/activities?limit=3" + (f"&cursor={cursor}" if cursor else "")
+        page = api.get(url, headers=staff).get_json()
+        seen += [a["id"] for a in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(ids) and len(seen) == 7
+    days = [
+        a["day"]
+        for a in api.get("/activities?from=2024-07-03&to=2024-07-05", headers=staff).get_json()[
+            "items"
+        ]
+    ]
+    assert days == ["2024-07-05", "2024-07-04", "2024-07-03"]
+    assert api.get("/activities?cursor=nonsense", headers=staff).status_code == 422
