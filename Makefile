@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,3 +29,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
+
+bench: $(STAMP) ## benchmarks against a bare baseline in the same run, printed as ratios
+	$(BIN)/python -m tests.bench

@@ -15,25 +15,29 @@ def period_of(day):
 
 
 class PeriodGate:
-    """Which periods are closed, and the exceptions in force, read once per request."""
+    """Which periods are closed, read once per request; exceptions only when one is."""
 
     def __init__(self, session):
+        self.session = session
         self.closed = set(session.scalars(sa.select(ClosedPeriod.period)).all())
-        now = utcnow()
-        self.exceptions = set(
-            session.execute(
+        self._exceptions = None
+
+    def _excepted(self, period, township_code):
+        if self._exceptions is None:
+            rows = self.session.execute(
                 sa.select(PeriodException.period, PeriodException.township_code).where(
-                    PeriodException.until > now
+                    PeriodException.until > utcnow()
                 )
-            ).all()
-        )
+            )
+            self._exceptions = set(rows.all())
+        return (period, township_code) in self._exceptions
 
     def refusal(self, principal, township_code, day):
         """Why a record for this township and day may not be written now, or None."""
         period = period_of(day)
         if period not in self.closed or principal.role == "admin":
             return None
-        if (period, township_code) in self.exceptions:
+        if self._excepted(period, township_code):
             return None
         return (
             f"The reporting period {period} is closed; records dated in it need an "

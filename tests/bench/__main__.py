@@ -1,0 +1,139 @@
+"""`make bench`: activities write throughput against a bare Flask + SQLite insert.
+
+Starts the bundled Redis, a registry (Moyu), the activities service and a bare insert
+endpoint under the same gunicorn settings, then prints items/s and the ratios:
+single create vs bare insert (target >= 0.6x) and 500-item batches (target >= 5,000/s).
+"""
+
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import requests
+
+from shared.auth import issue_token
+from shared.clock import LOCAL_ZONE
+from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
+from tests.support.accounts import run_flask_command
+from tests.support.processes import (
+    BIN_DIR,
+    ManagedProcess,
+    RedisServer,
+    ServiceProcess,
+    component_env,
+    free_port,
+    wait_for,
+)
+
+CLIENTS = 8
+SINGLE_REQUESTS = 1500
+BATCHES = 12
+BATCH_SIZE = 500
+
+
+def activity(number):
+    """One valid activity body."""
+    start = datetime(2024, 5, 1, 10, tzinfo=LOCAL_ZONE) + timedelta(minutes=number)
+    return {
+        "id": str(uuid.uuid4()),
+        "type": "法润巴扎",
+        "title": f"巴扎普法 {number}",
+        "organiser": "司法局",
+        "audience": "public",
+        "township_code": "653222100",
+        "village_code": "653222100201",
+        "venue": "巴扎",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=1)).isoformat(),
+        "headcount": 50 + number % 40,
+        "languages": ["ug", "zh"],
+    }
+
+
+def throughput(url, bodies, headers, items_per_request=1):
+    """Send the bodies from CLIENTS threads; return items per second."""
+    sessions = [requests.Session() for _ in range(CLIENTS)]
+
+    def send(index):
+        answer = sessions[index % CLIENTS].post(
+            url, json=bodies[index], headers=headers, timeout=60
+        )
+        assert answer.status_code in (200, 201), answer.text[:300]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(send, range(len(bodies))))
+    return len(bodies) * items_per_request / (time.perf_counter() - started)
+
+
+def start_bare(var_dir, env):
+    """The bare insert app under the project's gunicorn settings."""
+    port = free_port()
+    command = [
+        str(BIN_DIR / "gunicorn"), "-c", str(REPO_ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind", f"127.0.0.1:{port}", "--control-socket", str(var_dir / "bare.ctl"),
+        "tests.bench.bare_app:create_app()",
+    ]  # fmt: skip
+    process = ManagedProcess(command, env=env | {"BARE_DB": str(var_dir / "bare.db")},
+                             log_path=var_dir / "bare.log")  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+
+    def answers():
+        try:
+            return requests.post(f"{url}/insert", json={"id": "warm"}, timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    wait_for(answers, 30, "the bare app")
+    return process, url
+
+
+def main():
+    """Run the benchmark and print the figures."""
+    var_dir = Path(tempfile.mkdtemp(prefix="pufa-bench-"))
+    redis = RedisServer(var_dir / "redis")
+    processes = [redis]
+    try:
+        env = component_env(var_dir, redis.url)
+        run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
+        registry = ServiceProcess("registry", env=env, var_dir=var_dir).wait_ready()
+        processes.append(registry)
+        activities = ServiceProcess(
+            "activities", env=env | {"REGISTRY_URL": registry.url}, var_dir=var_dir
+        ).wait_ready()
+        processes.append(activities)
+        bare, bare_url = start_bare(var_dir, env)
+        processes.append(bare)
+        token = issue_token(DEMO_TOKEN_SIGNING_KEY, subject="1", role="admin")
+        headers = {"Authorization": f"Bearer {token}"}
+
+        throughput(f"{activities.url}/activities", [activity(n) for n in range(50)], headers)
+        bare_rate = throughput(
+            f"{bare_url}/insert", [activity(n) for n in range(SINGLE_REQUESTS)], {}
+        )
+        single_rate = throughput(
+            f"{activities.url}/activities", [activity(n) for n in range(SINGLE_REQUESTS)], headers
+        )
+        batches = [
+            {"items": [{"kind": "activity", "data": activity(n)} for n in range(BATCH_SIZE)]}
+            for _ in range(BATCHES)
+        ]
+        batch_rate = throughput(f"{activities.url}/activities/batch", batches, headers, BATCH_SIZE)
+    finally:
+        for process in reversed(processes):
+            process.stop()
+    ratio = single_rate / bare_rate
+    print(f"bare Flask+SQLite insert:  {bare_rate:8.0f} items/s")
+    print(
+        f"activity create (single):  {single_rate:8.0f} items/s  ratio {ratio:.2f}x (target 0.6x)"
+    )
+    print(f"activity batch of {BATCH_SIZE}:    {batch_rate:8.0f} items/s  (target >= 5,000/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

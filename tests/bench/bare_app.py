@@ -1,0 +1,35 @@
+"""The baseline: a bare Flask endpoint that inserts one JSON row into SQLite (WAL)."""
+
+import json
+import os
+import sqlite3
+import threading
+
+from flask import Flask, request
+
+_local = threading.local()
+
+
+def _connection(path):
+    if getattr(_local, "connection", None) is None:
+        connection = sqlite3.connect(path, timeout=15, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("CREATE TABLE IF NOT EXISTS rows (id TEXT PRIMARY KEY, body TEXT)")
+        _local.connection = connection
+    return _local.connection
+
+
+def create_app():
+    """A Flask app with POST /insert: one row per request, nothing else."""
+    app = Flask(__name__)
+    path = os.environ["BARE_DB"]
+
+    @app.post("/insert")
+    def insert():
+        body = request.get_json()
+        connection = _connection(path)
+        connection.execute("INSERT INTO rows VALUES (?, ?)", (body["id"], json.dumps(body)))
+        return {"id": body["id"]}, 201
+
+    return app
