@@ -89,11 +89,6 @@ def content_digest(data):
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
 
-def replay_outcome(stored_digest, digest):
-    """A record with this id exists: a retry of the same content, or a conflicting one."""
-    return DUPLICATE if stored_digest == digest else CONFLICT
-
-
 def conflict_error(record_id):
     """The 409 for an id reused with other content."""
     return ApiError(
@@ -115,11 +110,6 @@ def history_row(*, entity, record_id, version, action, actor, data, reason=None)
         "reason": reason,
         "data": canonical_json(data),
     }
-
-
-def append_history(session, **row):
-    """Write one history row in the caller's transaction."""
-    session.execute(record_history.insert(), [history_row(**row)])
 
 
 def read_history(session, *, entity, record_id):

@@ -4,21 +4,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.activities.facts import change, facts
-from services.activities.models import ACTIVE, VOID, Activity, CheckIn
-from services.activities.periods import PeriodGate
-from services.activities.recording import (
-    ENTITY,
-    activity_snapshot,
-    activity_values,
-    out_of_scope,
-    place_errors,
-)
-from shared import registry_client
-from shared.clock import utcnow
+from services.activities import recording
+from services.activities.models import ACTIVE, Activity, CheckIn
 from shared.errors import ApiError
-from shared.feed import append_change
-from shared.records import append_history, decode_cursor, encode_cursor, require_version
+from shared.records import decode_cursor, encode_cursor
 
 
 def get_activity(session, principal, activity_id):
@@ -35,68 +24,18 @@ def _visible(principal, activity):
     return True
 
 
-def _writable(session, principal, activity):
-    if activity.status != ACTIVE:
-        raise ApiError(409, f"Activity {activity.id} was voided; it cannot change.", code="voided")
-    refusal = PeriodGate(session).refusal(principal, activity.township_code, activity.day)
-    if refusal:
-        raise ApiError(409, refusal, code="period_closed")
-
-
-def _record(session, principal, activity, action, before, reason=None):
-    append_history(
-        session,
-        entity=ENTITY,
-        record_id=activity.id,
-        version=activity.version,
-        action=action,
-        actor=principal.subject,
-        data=activity_snapshot(activity),
-        reason=reason,
-    )
-    append_change(
-        session,
-        entity=ENTITY,
-        entity_id=activity.id,
-        action=action,
-        payload=change(before, facts(activity)),
-    )
-
-
 def update_activity(session, principal, activity_id, content):
     """Correct an activity; `version` must be the current one (stale → 409)."""
     activity = get_activity(session, principal, activity_id)
-    require_version(activity.version, content.get("version"))
-    _writable(session, principal, activity)
-    values = activity_values(content)
-    if out_of_scope(principal, values["township_code"]):
-        raise ApiError(403, "Outside your township.", code="out_of_scope")
-    errors = place_errors(values, registry_client.village_townships())
-    if errors:
-        raise ApiError(422, "Some fields are not valid: " + ", ".join(errors), fields=errors)
-    refusal = PeriodGate(session).refusal(principal, values["township_code"], values["day"])
-    if refusal:
-        raise ApiError(409, refusal, code="period_closed")
-    before = facts(activity)
-    for key, value in values.items():
-        setattr(activity, key, value)
-    activity.version += 1
-    activity.updated_at = utcnow()
-    _record(session, principal, activity, "update", before)
-    return activity
+    return recording.recorder(session, principal).revise(recording.ACTIVITY, activity, content)
 
 
 def void_activity(session, principal, activity_id, *, version, reason):
     """Void an activity with a reason: it stays on record but adds nothing to the figures."""
     activity = get_activity(session, principal, activity_id)
-    require_version(activity.version, version)
-    _writable(session, principal, activity)
-    before = facts(activity)
-    activity.status = VOID
-    activity.version += 1
-    activity.updated_at = utcnow()
-    _record(session, principal, activity, "void", before, reason=reason)
-    return activity
+    return recording.recorder(session, principal).void(
+        recording.ACTIVITY, activity, version=version, reason=reason
+    )
 
 
 def list_activities(session, principal, query):

@@ -11,6 +11,7 @@ from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, T
 from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
+from shared.recording import summarise
 from shared.records import CREATED, DUPLICATE, outcome_error, read_history
 from shared.scopes import roles_allowed
 
@@ -22,8 +23,7 @@ READERS = ("admin", "leader", "staff", "service")
 def _record_one(kind, raw, read):
     """Record one item: 201 new, 200 duplicate, else the error its outcome stands for."""
     session = get_db().session
-    recorder = recording.Recorder(session, current_principal())
-    result = recorder.record([(kind, raw)])[0]
+    result = recording.recorder(session, current_principal()).record([(kind, raw)])[0]
     session.commit()
     error = outcome_error(result)
     if error is not None:
@@ -60,9 +60,9 @@ class Batch(MethodView):
         """Sync up to 500 queued activities and check-ins; each item answers for itself."""
         session = get_db().session
         items = [(item["kind"], item["data"]) for item in body["items"]]
-        results = recording.Recorder(session, current_principal()).record(items)
+        results = recording.recorder(session, current_principal()).record(items)
         session.commit()
-        return {"results": results, "summary": recording.summarise(results)}
+        return {"results": results, "summary": summarise(results)}
 
 
 @blp.route("/activities/<uuid:activity_id>")
@@ -105,7 +105,7 @@ class ActivityHistory(MethodView):
         """Every version of an activity: who changed what, when and why."""
         session = get_db().session
         corrections.get_activity(session, current_principal(), str(activity_id))
-        return read_history(session, entity=recording.ENTITY, record_id=str(activity_id))
+        return read_history(session, entity=recording.ACTIVITY.name, record_id=str(activity_id))
 
 
 @blp.route("/activities/<uuid:activity_id>/checkins")

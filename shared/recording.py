@@ -1,0 +1,234 @@
+"""Writing client records, one or a batch, the same way in every recording service.
+
+A service describes each kind of record it takes with a `RecordKind`; the `Recorder`
+does the rest: validation per item, idempotency by client id (duplicate / conflict),
+the kind's own checks (scope, registry, periods), the insert, the history row and the
+feed entry carrying the record's figures before and after, all in the caller's ONE
+transaction. Corrections (`revise`) and voids go through the same path.
+"""
+
+import sqlalchemy as sa
+from marshmallow import ValidationError
+
+from shared.clock import utcnow
+from shared.errors import ApiError
+from shared.feed import append_changes, change_entry
+from shared.records import (
+    CONFLICT,
+    CREATED,
+    DUPLICATE,
+    FORBIDDEN,
+    INVALID,
+    REFUSED,
+    content_digest,
+    history_row,
+    outcome_error,
+    record_history,
+    require_version,
+)
+
+ACTIVE, VOID = "active", "void"
+
+
+def outcome(status, message=None, fields=None, record_id=None):
+    """An item's outcome other than a plain success (see shared.records for the statuses)."""
+    return {"status": status, "message": message, "fields": fields, "id": record_id}
+
+
+class RecordKind:
+    """How one kind of record is validated, checked, built and counted. Subclass it."""
+
+    name = "record"
+    model = None
+    create_schema = None
+    snapshot_fields = ()
+    versioned = True  # has version, status, history and its own feed entries
+
+    def values(self, content):
+        """Column values (all but id) from validated content."""
+        raise NotImplementedError
+
+    def problem(self, recorder, values, record=None):
+        """An `outcome(...)` when the caller may not write these values, else None."""
+        return None
+
+    def build(self, recorder, record_id, digest, values):
+        """The new model instance."""
+        now = utcnow()
+        extra = {"version": 1, "status": ACTIVE, "updated_at": now} if self.versioned else {}
+        return self.model(
+            id=record_id,
+            digest=digest,
+            recorded_by=recorder.principal.subject,
+            recorded_at=now,
+            **extra,
+            **values,
+        )
+
+    def facts(self, record):
+        """The record's contribution to the figures (None: nothing)."""
+        return None
+
+    def after_create(self, recorder, record):
+        """Anything else a new record changes (a check-in raises its activity's count)."""
+
+    def snapshot(self, record):
+        """The record as its history keeps it."""
+        return {name: getattr(record, name) for name in self.snapshot_fields}
+
+
+class Recorder:
+    """One request's worth of writes: shared look-ups, then rows, history and feed in bulk."""
+
+    def __init__(self, session, principal, kinds):
+        self.session = session
+        self.principal = principal
+        self.kinds = {kind.name: kind for kind in kinds}
+        self.known = {kind.name: {} for kind in kinds}
+        self.memos = {}
+        self.history = []
+        self.changes = []
+
+    def memo(self, key, factory):
+        """A value computed once per request (a period gate, the registry's tree)."""
+        if key not in self.memos:
+            self.memos[key] = factory()
+        return self.memos[key]
+
+    def load(self, kind_name, ids):
+        """Fetch stored records of a kind by id into `known` (one query)."""
+        kind, known = self.kinds[kind_name], self.known[kind_name]
+        wanted = [i for i in {str(i) for i in ids} if i not in known]
+        if wanted:
+            rows = self.session.scalars(sa.select(kind.model).where(kind.model.id.in_(wanted)))
+            known.update({row.id: row for row in rows})
+        return known
+
+    def record(self, items):
+        """Apply (kind, raw) items in the order the kinds were given; one result each."""
+        results = [None] * len(items)
+        for name, kind in self.kinds.items():
+            mine = [
+                (i, raw if isinstance(raw, dict) else {})
+                for i, (k, raw) in enumerate(items)
+                if k == name
+            ]
+            self.load(name, [raw.get("id") for _, raw in mine if raw.get("id")])
+            for index, raw in mine:
+                results[index] = {"index": index, "kind": name} | self._create(kind, raw)
+        self.flush()
+        return results
+
+    def _create(self, kind, raw):
+        try:
+            content = kind.create_schema.load(raw)
+        except ValidationError as exc:
+            return _shape(outcome(INVALID, "Not valid.", exc.messages, raw.get("id")))
+        record_id, values = str(content["id"]), kind.values(content)
+        digest = content_digest(values)
+        existing = self.known[kind.name].get(record_id)
+        if existing is not None:
+            return _shape(
+                outcome(DUPLICATE if existing.digest == digest else CONFLICT, record_id=record_id)
+            )
+        problem = kind.problem(self, values)
+        if problem is not None:
+            return _shape(problem | {"id": problem["id"] or record_id})
+        record = kind.build(self, record_id, digest, values)
+        self.session.add(record)
+        self.known[kind.name][record_id] = record
+        kind.after_create(self, record)
+        if kind.versioned:
+            self.note(kind, record, "create", None)
+        return _shape(outcome(CREATED, record_id=record_id))
+
+    def note(self, kind, record, action, before, reason=None):
+        """History row and feed entry for a versioned record's change."""
+        self.history.append(
+            history_row(
+                entity=kind.name,
+                record_id=record.id,
+                version=record.version,
+                action=action,
+                actor=self.principal.subject,
+                data=kind.snapshot(record),
+                reason=reason,
+            )
+        )
+        self.change(kind.name, record.id, action, before, kind.facts(record))
+
+    def change(self, entity, entity_id, action, before, after):
+        """A feed entry: subtract `before`, add `after` (either may be None)."""
+        self.changes.append(
+            change_entry(
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                payload={"before": before, "after": after},
+            )
+        )
+
+    def revise(self, kind, record, content):
+        """Correct a record: its version must be current; the kind's checks apply again."""
+        self._writable(kind, record, content.get("version"))
+        values = kind.values(content)
+        problem = kind.problem(self, values, record)
+        if problem is not None:
+            raise outcome_error(_shape(problem))
+        before = kind.facts(record)
+        for key, value in values.items():
+            setattr(record, key, value)
+        self._bump(record)
+        self.note(kind, record, "update", before)
+        self.flush()
+        return record
+
+    def void(self, kind, record, *, version, reason):
+        """Void a record with a reason: kept on record, withdrawn from the figures."""
+        self._writable(kind, record, version)
+        before = kind.facts(record)
+        record.status = VOID
+        self._bump(record)
+        self.note(kind, record, "void", before, reason=reason)
+        self.flush()
+        return record
+
+    def _writable(self, kind, record, version):
+        require_version(record.version, version)
+        if record.status != ACTIVE:
+            raise ApiError(
+                409, f"{kind.name} {record.id} was voided; it cannot change.", code="voided"
+            )
+        problem = kind.problem(self, {}, record)
+        if problem is not None:
+            raise outcome_error(_shape(problem))
+
+    @staticmethod
+    def _bump(record):
+        record.version += 1
+        record.updated_at = utcnow()
+
+    def flush(self):
+        """Write the records, their history and their feed entries."""
+        self.session.flush()
+        if self.history:
+            self.session.execute(record_history.insert(), self.history)
+        append_changes(self.session, self.changes)
+        self.history, self.changes = [], []
+
+
+def _shape(result):
+    shaped = {"id": result.get("id"), "status": result["status"]}
+    if result.get("message"):
+        shaped["message"] = result["message"]
+    if result.get("fields"):
+        shaped["fields_"] = result["fields"]
+    return shaped
+
+
+def summarise(results):
+    """How many items ended in each status."""
+    summary = dict.fromkeys((CREATED, DUPLICATE, CONFLICT, INVALID, FORBIDDEN, REFUSED), 0)
+    for result in results:
+        summary[result["status"]] += 1
+    return summary
