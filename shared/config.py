@@ -15,8 +15,9 @@ DEFAULT_PORTS = {
     "redis": 6390,
 }
 
-# Demo-only signing key: good enough for `make run` on a laptop, refused in production.
+# Demo-only keys: good enough for `make run` on a laptop, refused in production.
 DEMO_TOKEN_SIGNING_KEY = "demo-only-signing-key-do-not-use-in-production-0000"
+DEMO_PII_ENCRYPTION_KEY = "ZGVtby1vbmx5LXBpaS1rZXktbm90LWZvci1wcm9kISE="  # Fernet, demo only
 
 
 class ConfigError(RuntimeError):
@@ -59,6 +60,7 @@ def load_config(component, overrides=None, environ=os.environ):
         "DATABASE_URL": database_url(component, environ),
         "REDIS_URL": redis_url(environ),
         "TOKEN_SIGNING_KEY": environ.get("TOKEN_SIGNING_KEY", DEMO_TOKEN_SIGNING_KEY),
+        "PII_ENCRYPTION_KEY": environ.get("PII_ENCRYPTION_KEY", DEMO_PII_ENCRYPTION_KEY),
         "HTTP_CONNECT_TIMEOUT": float(environ.get("HTTP_CONNECT_TIMEOUT", "2")),
         "HTTP_READ_TIMEOUT": float(environ.get("HTTP_READ_TIMEOUT", "10")),
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024))),
@@ -77,3 +79,8 @@ def check_config(config):
         raise ConfigError("TOKEN_SIGNING_KEY must be set in production; the demo key is refused")
     if len(key.encode()) < 32:
         raise ConfigError("TOKEN_SIGNING_KEY must be at least 32 bytes long")
+    if (
+        config["ENV_NAME"] == "production"
+        and config["PII_ENCRYPTION_KEY"] == DEMO_PII_ENCRYPTION_KEY
+    ):
+        raise ConfigError("PII_ENCRYPTION_KEY must be set in production; the demo key is refused")

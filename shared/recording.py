@@ -44,13 +44,17 @@ class RecordKind:
     snapshot_fields = ()
     versioned = True  # has version, status, history and its own feed entries
 
-    def values(self, content):
-        """Column values (all but id) from validated content."""
+    def values(self, content, record=None):
+        """Column values (all but id) from validated content (`record`: when correcting)."""
         raise NotImplementedError
 
     def problem(self, recorder, values, record=None):
         """An `outcome(...)` when the caller may not write these values, else None."""
         return None
+
+    def digest(self, values):
+        """The fingerprint that tells a retry (same content) from a conflict."""
+        return content_digest(values)
 
     def build(self, recorder, record_id, digest, values):
         """The new model instance."""
@@ -124,8 +128,8 @@ class Recorder:
             content = kind.create_schema.load(raw)
         except ValidationError as exc:
             return _shape(outcome(INVALID, "Not valid.", exc.messages, raw.get("id")))
-        record_id, values = str(content["id"]), kind.values(content)
-        digest = content_digest(values)
+        record_id, values = str(content["id"]), kind.values(content, None)
+        digest = kind.digest(values)
         existing = self.known[kind.name].get(record_id)
         if existing is not None:
             return _shape(
@@ -170,16 +174,20 @@ class Recorder:
 
     def revise(self, kind, record, content):
         """Correct a record: its version must be current; the kind's checks apply again."""
-        self._writable(kind, record, content.get("version"))
-        values = kind.values(content)
+        values = kind.values(content, record)
         problem = kind.problem(self, values, record)
         if problem is not None:
             raise outcome_error(_shape(problem))
+        return self.amend(kind, record, version=content.get("version"), changes=values)
+
+    def amend(self, kind, record, *, version, changes, action="update", reason=None):
+        """Apply changes to a record whose version is current, with history and feed."""
+        self._writable(kind, record, version)
         before = kind.facts(record)
-        for key, value in values.items():
+        for key, value in changes.items():
             setattr(record, key, value)
         self._bump(record)
-        self.note(kind, record, "update", before)
+        self.note(kind, record, action, before, reason=reason)
         self.flush()
         return record
 

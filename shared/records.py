@@ -157,3 +157,41 @@ def decode_cursor(cursor):
         return json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
         raise ApiError(422, "The cursor is not valid.", fields={"cursor": ["Not valid."]}) from None
+
+
+def newest_first_page(session, statement, model, *, cursor, limit):
+    """One page of `statement` ordered by (day, id) newest first, after an opaque cursor."""
+    statement = statement.order_by(model.day.desc(), model.id.desc())
+    if cursor:
+        values = decode_cursor(cursor)
+        try:
+            day, last_id = date.fromisoformat(values[0]), str(values[1])
+        except (ValueError, IndexError, TypeError):
+            raise ApiError(
+                422, "The cursor is not valid.", fields={"cursor": ["Not valid."]}
+            ) from None
+        statement = statement.where(
+            sa.or_(model.day < day, sa.and_(model.day == day, model.id < last_id))
+        )
+    rows = session.scalars(statement.limit(limit + 1)).all()
+    page = rows[:limit]
+    more = len(rows) > limit
+    return {
+        "items": page,
+        "next_cursor": encode_cursor(page[-1].day.isoformat(), page[-1].id) if more else None,
+    }
+
+
+def filtered(statement, model, *, equal, date_from=None, date_to=None, include_void=False):
+    """`statement` narrowed to column == value for each given value, a day range, and
+    (unless asked) active records only."""
+    for column, value in equal.items():
+        if value is not None:
+            statement = statement.where(getattr(model, column) == value)
+    if date_from:
+        statement = statement.where(model.day >= date_from)
+    if date_to:
+        statement = statement.where(model.day <= date_to)
+    if not include_void:
+        statement = statement.where(model.status == "active")
+    return statement

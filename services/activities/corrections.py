@@ -1,13 +1,11 @@
 """Reading and correcting activities: update with a version, void with a reason, history."""
 
-from datetime import date
-
 import sqlalchemy as sa
 
 from services.activities import recording
-from services.activities.models import ACTIVE, Activity, CheckIn
+from services.activities.models import Activity, CheckIn
 from shared.errors import ApiError
-from shared.records import decode_cursor, encode_cursor
+from shared.records import filtered, newest_first_page
 
 
 def get_activity(session, principal, activity_id):
@@ -40,44 +38,27 @@ def void_activity(session, principal, activity_id, *, version, reason):
 
 def list_activities(session, principal, query):
     """Activities matching the filters, newest day first, a page at a time."""
-    statement = sa.select(Activity).order_by(Activity.day.desc(), Activity.id.desc())
     township = query.get("township")
     if principal.role == "staff":
         township = principal.scope.get("township")
-    filters = {
+    equal = {
         "township_code": township,
         "village_code": query.get("village"),
         "type": query.get("type"),
         "organiser": query.get("organiser"),
         "audience": query.get("audience"),
     }
-    for column, value in filters.items():
-        if value is not None:
-            statement = statement.where(getattr(Activity, column) == value)
-    if query.get("date_from"):
-        statement = statement.where(Activity.day >= query["date_from"])
-    if query.get("date_to"):
-        statement = statement.where(Activity.day <= query["date_to"])
-    if not query.get("include_void"):
-        statement = statement.where(Activity.status == ACTIVE)
-    if query.get("cursor"):
-        day, last_id = _cursor_values(query["cursor"])
-        statement = statement.where(
-            sa.or_(Activity.day < day, sa.and_(Activity.day == day, Activity.id < last_id))
-        )
-    rows = session.scalars(statement.limit(query["limit"] + 1)).all()
-    page = rows[: query["limit"]]
-    more = len(rows) > query["limit"]
-    cursor = encode_cursor(page[-1].day.isoformat(), page[-1].id) if more else None
-    return {"items": page, "next_cursor": cursor}
-
-
-def _cursor_values(cursor):
-    values = decode_cursor(cursor)
-    try:
-        return date.fromisoformat(values[0]), str(values[1])
-    except (ValueError, IndexError, TypeError):
-        raise ApiError(422, "The cursor is not valid.", fields={"cursor": ["Not valid."]}) from None
+    statement = filtered(
+        sa.select(Activity),
+        Activity,
+        equal=equal,
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+        include_void=query.get("include_void"),
+    )
+    return newest_first_page(
+        session, statement, Activity, cursor=query.get("cursor"), limit=query["limit"]
+    )
 
 
 def checkins_of(session, principal, activity_id):

@@ -45,7 +45,7 @@ class ActivityKind(RecordKind):
         "checkins", "languages", "notes", "status",
     )  # fmt: skip
 
-    def values(self, content):
+    def values(self, content, record=None):
         """Columns from validated content: times in UTC, the day in county time."""
         gps = content.get("gps") or {}
         return {
@@ -114,7 +114,7 @@ class CheckInKind(RecordKind):
     create_schema = CheckInCreate()
     versioned = False
 
-    def values(self, content):
+    def values(self, content, record=None):
         activity_id = str(content["activity_id"])
         key = attendee_key(activity_id, content["attendee_name"], content["attendee_ref"])
         return {

@@ -10,7 +10,6 @@ from shared.auth import current_principal
 from shared.masking import mask_name
 
 CLOCK_SKEW = timedelta(minutes=10)
-BATCH_LIMIT = 500
 # A generous box around Xinjiang: a point outside it is a typing or GPS error.
 LATITUDES, LONGITUDES = (34.0, 49.5), (73.0, 96.5)
 
@@ -81,31 +80,6 @@ class CheckInCreate(ma.Schema):
         metadata={"description": "An identifier of the person (work number, phone): dedupes."},
     )
     checked_in_at = fields.AwareDateTime(required=True)
-
-
-class BatchItem(ma.Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(["activity", "checkin"]))
-    data = fields.Dict(required=True)
-
-
-class BatchRequest(ma.Schema):
-    items = fields.List(
-        fields.Nested(BatchItem), required=True, validate=validate.Length(min=1, max=BATCH_LIMIT)
-    )
-
-
-class ItemResult(ma.Schema):
-    index = fields.Integer()
-    kind = fields.String()
-    id = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "created, duplicate, conflict or invalid"})
-    message = fields.String()
-    fields_ = fields.Dict(data_key="fields")
-
-
-class BatchAnswer(ma.Schema):
-    results = fields.List(fields.Nested(ItemResult))
-    summary = fields.Dict()
 
 
 class ActivityRead(ma.Schema):
@@ -181,15 +155,6 @@ class PeriodExceptionCreate(PeriodClose):
     township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
     until = fields.AwareDateTime(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
-
-
-class HistoryEntry(ma.Schema):
-    version = fields.Integer()
-    action = fields.String()
-    actor = fields.String()
-    at = fields.String()
-    reason = fields.String(allow_none=True)
-    data = fields.Dict()
 
 
 class VocabularyRead(ma.Schema):

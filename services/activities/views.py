@@ -11,6 +11,7 @@ from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, T
 from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
+from shared.record_schemas import BatchAnswer, HistoryEntry, batch_request_schema
 from shared.recording import summarise
 from shared.records import CREATED, DUPLICATE, outcome_error, read_history
 from shared.scopes import roles_allowed
@@ -18,6 +19,7 @@ from shared.scopes import roles_allowed
 blp = Blueprint("activities", __name__, description="普法 activities and their attendance.")
 WRITERS = ("admin", "staff")
 READERS = ("admin", "leader", "staff", "service")
+BATCH_REQUEST = batch_request_schema(["activity", "checkin"])
 
 
 def _record_one(kind, raw, read):
@@ -54,8 +56,8 @@ class Activities(MethodView):
 @blp.route("/activities/batch")
 class Batch(MethodView):
     @roles_allowed(*WRITERS)
-    @blp.arguments(s.BatchRequest)
-    @blp.response(200, s.BatchAnswer)
+    @blp.arguments(BATCH_REQUEST)
+    @blp.response(200, BatchAnswer)
     def post(self, body):
         """Sync up to 500 queued activities and check-ins; each item answers for itself."""
         session = get_db().session
@@ -100,7 +102,7 @@ class VoidActivity(MethodView):
 @blp.route("/activities/<uuid:activity_id>/history")
 class ActivityHistory(MethodView):
     @roles_allowed(*READERS)
-    @blp.response(200, s.HistoryEntry(many=True))
+    @blp.response(200, HistoryEntry(many=True))
     def get(self, activity_id):
         """Every version of an activity: who changed what, when and why."""
         session = get_db().session

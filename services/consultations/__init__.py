@@ -9,7 +9,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config=None):
     """Build the consultations service app."""
-    app, _api = create_recording_service(
+    from services.consultations.views import blp
+
+    app, api = create_recording_service(
         "consultations", __name__, config=config, migrations_dir=MIGRATIONS
     )
+    api.register_blueprint(blp)
     return app

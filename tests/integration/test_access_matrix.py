@@ -98,6 +98,28 @@ TABLE = {
         ("POST", f"/api/v1/activities/periods/{path}"): ({}, signed_in(admin=422))
         for path in ("close", "reopen", "exceptions")
     },
+    ("GET", "/api/v1/consultations/consultations"): (
+        None,
+        signed_in(admin=200, leader=200, advisor=200),
+    ),
+    ("POST", "/api/v1/consultations/consultations"): ({}, signed_in(advisor=422)),
+    ("POST", "/api/v1/consultations/consultations/batch"): ({}, signed_in(advisor=422)),
+    ("GET", "/api/v1/consultations/consultations/{consultation_id}"): (
+        None,
+        signed_in(admin=404, leader=404, advisor=404),  # the id names no consultation
+    ),
+    **{
+        (method, f"/api/v1/consultations/consultations/{{consultation_id}}{tail}"): (
+            body,
+            signed_in(admin=expected, advisor=expected),
+        )
+        for method, tail, body, expected in (
+            ("PUT", "", {}, 422),
+            ("POST", "/void", {}, 422),
+            ("POST", "/mediation", {}, 422),
+            ("GET", "/history", None, 404),
+        )
+    },
     **{("GET", f"/api/v1/{svc}/feed"): (None, signed_in(admin=200)) for svc in RECORDING},
 }
 PATH_VALUES = {
@@ -107,6 +129,7 @@ PATH_VALUES = {
     "assignment_id": 1,
     "kind": "villages",
     "activity_id": "00000000-0000-4000-8000-000000000000",
+    "consultation_id": "00000000-0000-4000-8000-000000000000",
 }
 
 

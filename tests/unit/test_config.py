@@ -34,10 +34,16 @@ def test_production_refuses_the_demo_key():
         )
 
 
-def test_production_accepts_a_real_key():
+def test_production_accepts_real_keys_and_refuses_the_demo_pii_key():
     key = "k" * 48
-    config = load_config("registry", environ={"ENV": "production", "TOKEN_SIGNING_KEY": key})
-    assert config["TOKEN_SIGNING_KEY"] == key
+    with pytest.raises(ConfigError, match="PII_ENCRYPTION_KEY"):
+        load_config("registry", environ={"ENV": "production", "TOKEN_SIGNING_KEY": key})
+    pii_key = "cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZy0wMDA="
+    config = load_config(
+        "registry",
+        environ={"ENV": "production", "TOKEN_SIGNING_KEY": key, "PII_ENCRYPTION_KEY": pii_key},
+    )
+    assert config["TOKEN_SIGNING_KEY"] == key and config["PII_ENCRYPTION_KEY"] == pii_key
 
 
 def test_short_keys_are_refused():

@@ -1,0 +1,95 @@
+"""A consultation as a record kind: an advisor's advice to a resident of one of their
+villages on the day it was given (checked with the registry, which must answer)."""
+
+from datetime import UTC
+
+from services.consultations.models import Consultation
+from services.consultations.schemas import ConsultationCreate
+from shared import registry_client
+from shared.auth import current_principal
+from shared.clock import LOCAL_ZONE
+from shared.pii import keyed_digest
+from shared.recording import VOID, RecordKind, outcome
+from shared.records import FORBIDDEN, INVALID
+
+
+class ConsultationKind(RecordKind):
+    name = "consultation"
+    model = Consultation
+    create_schema = ConsultationCreate()
+    # The history keeps the resident only encrypted, as the table does.
+    snapshot_fields = (
+        "advisor_id", "village_code", "township_code", "occurred_at", "day", "channel",
+        "category", "question", "advice", "outcome", "follow_up_on", "mediation_result",
+        "status", "resident_enc",
+    )  # fmt: skip
+
+    def values(self, content, record=None):
+        """Columns from validated content; the advisor is the caller (or the record's)."""
+        if record is not None:
+            advisor_id = record.advisor_id
+        else:
+            advisor_id = current_principal().scope.get("advisor_id")
+        return {
+            "advisor_id": str(advisor_id),
+            "village_code": content["village_code"],
+            "occurred_at": content["occurred_at"].astimezone(UTC).replace(tzinfo=None),
+            "day": content["occurred_at"].astimezone(LOCAL_ZONE).date(),
+            "channel": content["channel"],
+            "category": content["category"],
+            "question": content["question"],
+            "advice": content["advice"],
+            "outcome": content["outcome"],
+            "follow_up_on": content.get("follow_up_on"),
+            "resident": content["resident"],
+        }
+
+    def digest(self, values):
+        """Keyed: the content holds a resident's personal data."""
+        return keyed_digest(values)
+
+    def problem(self, recorder, values, record=None):
+        """An advisor writes only their own records, for villages assigned to them that day."""
+        principal = recorder.principal
+        own = record is None or str(principal.scope.get("advisor_id")) == record.advisor_id
+        if principal.role != "admin" and not own:
+            return outcome(FORBIDDEN, "This consultation was recorded by another advisor.")
+        if not values:
+            return None
+        tree = recorder.memo("tree", registry_client.village_townships)
+        if values["village_code"] not in tree:
+            return outcome(
+                INVALID, "Not valid.", {"village_code": ["No such village in the registry."]}
+            )
+        values["township_code"] = tree[values["village_code"]]  # stored with the record
+        key = ("villages_of", values["advisor_id"], values["day"])
+        served = recorder.memo(
+            key, lambda: registry_client.villages_of_advisor(values["advisor_id"], values["day"])
+        )
+        if values["village_code"] not in served:
+            return outcome(
+                FORBIDDEN,
+                f"Advisor {values['advisor_id']} did not serve village {values['village_code']} "
+                f"on {values['day'].isoformat()}.",
+            )
+        return None
+
+    def facts(self, record):
+        """What the rollups count: no personal data at all."""
+        if record.status == VOID:
+            return None
+        return {
+            "consultation_id": record.id,
+            "village_code": record.village_code,
+            "township_code": record.township_code,
+            "advisor_id": record.advisor_id,
+            "day": record.day.isoformat(),
+            "category": record.category,
+            "channel": record.channel,
+            "outcome": record.outcome,
+            "mediation_result": record.mediation_result,
+            "consultations": 1,
+        }
+
+
+CONSULTATION = ConsultationKind()

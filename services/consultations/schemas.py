@@ -1,0 +1,140 @@
+"""Request and answer schemas of the consultations service."""
+
+import marshmallow as ma
+from marshmallow import ValidationError, fields, validate, validates
+
+from shared.auth import current_principal
+from shared.masking import mask_name, mask_phone
+from shared.pii import id_number_problem, mask_id_number
+
+CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
+CATEGORIES = (
+    "婚恋",
+    "家庭",
+    "邻里",
+    "土地承包",
+    "劳动报酬",
+    "合同借贷",
+    "人身损害",
+    "行政争议",
+    "其他",
+)
+OUTCOMES = ("当场解答", "转人民调解", "转法律援助", "引导诉讼", "转有关部门", "其他")
+REFERRED_TO_MEDIATION = "转人民调解"
+GENDERS = ("male", "female")
+
+
+class Resident(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    phone = fields.String(load_default=None, validate=validate.Regexp(r"^1[3-9]\d{9}$"))
+    id_number = fields.String(load_default=None)
+    gender = fields.String(load_default=None, validate=validate.OneOf(GENDERS))
+    ethnicity = fields.String(load_default=None, validate=validate.Length(max=20))
+    language = fields.String(load_default=None, validate=validate.Length(max=10))
+
+    @validates("id_number")
+    def valid_id_number(self, value, **kwargs):
+        problem = value is not None and id_number_problem(value)
+        if problem:
+            raise ValidationError(problem)
+
+
+class ConsultationContent(ma.Schema):
+    village_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    occurred_at = fields.AwareDateTime(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    question = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    advice = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    follow_up_on = fields.Date(load_default=None, allow_none=True)
+    resident = fields.Nested(Resident, required=True)
+
+
+class ConsultationCreate(ConsultationContent):
+    id = fields.UUID(required=True)
+
+
+class ConsultationUpdate(ConsultationContent):
+    version = fields.Integer(required=True, strict=True)
+
+
+class MediationResult(ma.Schema):
+    version = fields.Integer(required=True, strict=True)
+    result = fields.String(required=True, validate=validate.OneOf(["success", "failure"]))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class VoidRequest(ma.Schema):
+    version = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+def may_see_resident(principal, consultation):
+    """The recording advisor and admins see the resident; everyone else a mask."""
+    if principal.role == "admin":
+        return True
+    return (
+        principal.role == "advisor"
+        and str(principal.scope.get("advisor_id")) == consultation.advisor_id
+    )
+
+
+def masked(resident):
+    """The resident as those without the right to see them get it."""
+    return {
+        "name": mask_name(resident.get("name")),
+        "phone": mask_phone(resident.get("phone")),
+        "id_number": mask_id_number(resident.get("id_number")),
+        "gender": None,
+        "ethnicity": None,
+        "language": resident.get("language"),
+    }
+
+
+class ConsultationRead(ma.Schema):
+    id = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    advisor_id = fields.String()
+    village_code = fields.String()
+    township_code = fields.String()
+    occurred_at = fields.DateTime()
+    day = fields.Date()
+    channel = fields.String()
+    category = fields.String()
+    question = fields.String()
+    advice = fields.String()
+    outcome = fields.String()
+    follow_up_on = fields.Date(allow_none=True)
+    mediation_result = fields.String(allow_none=True)
+    resident = fields.Method("visible_resident")
+    resident_masked = fields.Method("is_masked")
+    duplicate = fields.Boolean()
+
+    def visible_resident(self, consultation):
+        """Full for the recording advisor and admins, masked for everyone else."""
+        resident = consultation.resident
+        return resident if may_see_resident(current_principal(), consultation) else masked(resident)
+
+    def is_masked(self, consultation):
+        return not may_see_resident(current_principal(), consultation)
+
+
+class ConsultationQuery(ma.Schema):
+    village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
+    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+    advisor = fields.String()
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    channel = fields.String(validate=validate.OneOf(CHANNELS))
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    include_void = fields.Boolean(load_default=False)
+    cursor = fields.String()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class ConsultationPage(ma.Schema):
+    items = fields.List(fields.Nested(ConsultationRead))
+    next_cursor = fields.String(allow_none=True)

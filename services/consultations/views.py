@@ -1,0 +1,180 @@
+"""The consultations routes: record (one or a batch), correct, void, mark mediation, read."""
+
+import sqlalchemy as sa
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.consultations import schemas as s
+from services.consultations.kinds import CONSULTATION
+from services.consultations.models import Consultation
+from shared.auth import current_principal
+from shared.db import get_db
+from shared.errors import ApiError
+from shared.record_schemas import BatchAnswer, HistoryEntry, batch_request_schema
+from shared.recording import Recorder, summarise
+from shared.records import (
+    CREATED,
+    DUPLICATE,
+    filtered,
+    newest_first_page,
+    outcome_error,
+    read_history,
+)
+from shared.scopes import roles_allowed
+
+blp = Blueprint("consultations", __name__, description="Legal consultations by village advisors.")
+READERS = ("admin", "leader", "advisor", "service")
+BATCH_REQUEST = batch_request_schema(["consultation"])
+
+
+def _recorder():
+    return Recorder(get_db().session, current_principal(), [CONSULTATION])
+
+
+def _visible(principal, consultation):
+    if principal.role == "advisor":
+        return str(principal.scope.get("advisor_id")) == consultation.advisor_id
+    return True
+
+
+def get_consultation(consultation_id):
+    """One consultation the caller may see, or 404."""
+    consultation = get_db().session.get(Consultation, consultation_id)
+    if consultation is None or not _visible(current_principal(), consultation):
+        raise ApiError(404, f"There is no consultation {consultation_id}.")
+    return consultation
+
+
+@blp.route("/consultations")
+class Consultations(MethodView):
+    @roles_allowed(*READERS)
+    @blp.arguments(s.ConsultationQuery, location="query")
+    @blp.response(200, s.ConsultationPage)
+    def get(self, query):
+        """Consultations by village, township, advisor, category, channel, outcome, dates."""
+        principal = current_principal()
+        advisor = query.get("advisor")
+        if principal.role == "advisor":
+            advisor = str(principal.scope.get("advisor_id"))
+        equal = {
+            "village_code": query.get("village"),
+            "township_code": query.get("township"),
+            "advisor_id": advisor,
+            "category": query.get("category"),
+            "channel": query.get("channel"),
+            "outcome": query.get("outcome"),
+        }
+        statement = filtered(
+            sa.select(Consultation),
+            Consultation,
+            equal=equal,
+            date_from=query.get("date_from"),
+            date_to=query.get("date_to"),
+            include_void=query.get("include_void"),
+        )
+        return newest_first_page(
+            get_db().session,
+            statement,
+            Consultation,
+            cursor=query.get("cursor"),
+            limit=query["limit"],
+        )
+
+    @roles_allowed("advisor")
+    @blp.response(201, s.ConsultationRead)
+    @blp.alt_response(200, schema=s.ConsultationRead, description="A duplicate: already recorded.")
+    @blp.doc(requestBody={"content": {"application/json": {"schema": s.ConsultationCreate}}})
+    def post(self):
+        """Record a consultation under its client-generated id (safe to retry)."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiError(400, "Send a JSON object.")
+        result = _recorder().record([("consultation", body)])[0]
+        get_db().session.commit()
+        error = outcome_error(result)
+        if error is not None:
+            raise error
+        consultation = get_db().session.get(Consultation, result["id"])
+        consultation.duplicate = result["status"] == DUPLICATE
+        return consultation, (201 if result["status"] == CREATED else 200)
+
+
+@blp.route("/consultations/batch")
+class Batch(MethodView):
+    @roles_allowed("advisor")
+    @blp.arguments(BATCH_REQUEST)
+    @blp.response(200, BatchAnswer)
+    def post(self, body):
+        """Sync up to 500 queued consultations; each item answers for itself."""
+        items = [(item["kind"], item["data"]) for item in body["items"]]
+        results = _recorder().record(items)
+        get_db().session.commit()
+        return {"results": results, "summary": summarise(results)}
+
+
+@blp.route("/consultations/<uuid:consultation_id>")
+class ConsultationById(MethodView):
+    @roles_allowed(*READERS)
+    @blp.response(200, s.ConsultationRead)
+    def get(self, consultation_id):
+        """One consultation (the resident masked but for its advisor and admins)."""
+        return get_consultation(str(consultation_id))
+
+    @roles_allowed("advisor", "admin")
+    @blp.arguments(s.ConsultationUpdate)
+    @blp.response(200, s.ConsultationRead)
+    def put(self, body, consultation_id):
+        """Correct a consultation: all its content and the version you read."""
+        consultation = _recorder().revise(
+            CONSULTATION, get_consultation(str(consultation_id)), body
+        )
+        get_db().session.commit()
+        return consultation
+
+
+@blp.route("/consultations/<uuid:consultation_id>/void")
+class VoidConsultation(MethodView):
+    @roles_allowed("advisor", "admin")
+    @blp.arguments(s.VoidRequest)
+    @blp.response(200, s.ConsultationRead)
+    def post(self, body, consultation_id):
+        """Void a consultation with a reason (never deleted; withdrawn from the figures)."""
+        consultation = get_consultation(str(consultation_id))
+        _recorder().void(CONSULTATION, consultation, **body)
+        get_db().session.commit()
+        return consultation
+
+
+@blp.route("/consultations/<uuid:consultation_id>/mediation")
+class Mediation(MethodView):
+    @roles_allowed("advisor", "admin")
+    @blp.arguments(s.MediationResult)
+    @blp.response(200, s.ConsultationRead)
+    def post(self, body, consultation_id):
+        """Mark a referral to people's mediation as mediated: success or failure."""
+        consultation = get_consultation(str(consultation_id))
+        if consultation.outcome != s.REFERRED_TO_MEDIATION:
+            raise ApiError(409, "Only a consultation referred to mediation can be mediated.")
+        _recorder().amend(
+            CONSULTATION,
+            consultation,
+            version=body["version"],
+            changes={"mediation_result": body["result"]},
+            action="mediation",
+            reason=body["note"] or None,
+        )
+        get_db().session.commit()
+        return consultation
+
+
+@blp.route("/consultations/<uuid:consultation_id>/history")
+class History(MethodView):
+    @roles_allowed("advisor", "admin")
+    @blp.response(200, HistoryEntry(many=True))
+    def get(self, consultation_id):
+        """Every version of a consultation (the resident stays encrypted in it)."""
+        get_consultation(str(consultation_id))
+        return read_history(
+            get_db().session, entity=CONSULTATION.name, record_id=str(consultation_id)
+        )
