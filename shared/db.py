@@ -8,6 +8,8 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from shared.poke import forget_feed_change, poke_after_commit
+
 
 def make_engine(url):
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
@@ -53,7 +55,11 @@ class Database:
 
     def __init__(self, url, migrations_dir):
         self.engine = make_engine(url)
-        self.session = scoped_session(sessionmaker(bind=self.engine, expire_on_commit=False))
+        factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # A commit that appended to the change feed pokes the stats worker.
+        event.listen(factory, "after_commit", poke_after_commit)
+        event.listen(factory, "after_rollback", forget_feed_change)
+        self.session = scoped_session(factory)
         self.migrations_dir = migrations_dir
 
     def init_app(self, app):

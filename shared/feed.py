@@ -13,6 +13,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.db import get_db
+from shared.poke import mark_feed_changed
 from shared.scopes import roles_allowed
 
 metadata = sa.MetaData()
@@ -65,6 +66,7 @@ def append_changes(session, entries):
         # order of `seq` is the order of commits and a reader never skips an entry.
         session.execute(sa.text("LOCK TABLE change_log IN EXCLUSIVE MODE"))
     session.execute(change_log.insert(), entries)
+    mark_feed_changed(session)
 
 
 def append_change(session, *, entity, entity_id, action, payload):

@@ -9,8 +9,10 @@ QUEUE_NAME = "stats"
 def create_app(config=None):
     """Build the stats service app."""
     from services.stats.heartbeat import check_worker_alive
+    from services.stats.views import blp
 
-    app, _api = create_component_app("stats", __name__, config=config)
+    app, api = create_component_app("stats", __name__, config=config)
+    api.register_blueprint(blp)
     # Without a worker the figures go stale but can still be read: report it, don't gate.
     add_reported_check(app, "worker", lambda: check_worker_alive(app.extensions["redis"]))
     return app

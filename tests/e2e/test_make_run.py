@@ -12,6 +12,7 @@ import requests
 
 from gateway.accounts.cli import DEMO_ACCOUNTS
 from shared.config import DEFAULT_PORTS, REPO_ROOT
+from tests.integration.rollup_support import activity_body
 from tests.support.accounts import bearer, log_in
 from tests.support.processes import free_port, port_is_free, wait_for
 
@@ -71,6 +72,25 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
         assert (coverage["villages"], coverage["covered"], coverage["ratio"]) == (324, 324, 1.0)
         advisors = requests.get(f"{gateway}/api/v1/registry/advisor-load", headers=leader).json()
         assert len(advisors) == 324 and {a["villages"] for a in advisors} == {1}
+
+        # A write through the gateway reaches the figures through the real worker.
+        staff = bearer(log_in(gateway, "staff", "pufa-demo-village").json()["access_token"])
+        summary_url = f"{gateway}/api/v1/stats/summary?year=2024"
+
+        def attendances():
+            answer = requests.get(summary_url, headers=leader, timeout=5)
+            return answer.json()["figures"]["attendances"]["value"] if answer.ok else None
+
+        wait_for(lambda: attendances() is not None, 30, "the figures built")
+        before = attendances()
+        written = requests.post(
+            f"{gateway}/api/v1/activities/activities",
+            json=activity_body(5, township_code="653222100", headcount=61),
+            headers=staff,
+            timeout=10,
+        )
+        assert written.status_code == 201, written.text
+        wait_for(lambda: attendances() == before + 61, 30, "the new attendances counted")
 
         processes = psutil.Process(launcher.pid).children(recursive=True)
         assert len(processes) >= 7  # honcho, redis, 4 services, worker, gateway (+ workers)

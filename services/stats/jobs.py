@@ -1,0 +1,140 @@
+"""The stats worker's jobs: sync one source's feed into the figures, rebuild from zero.
+
+Plain importable functions taking plain values; they run inside the stats app context
+(the worker pushes it), where the Redis connection and the service URLs live.
+"""
+
+import logging
+import os
+import time
+import uuid
+
+from flask import current_app
+from rq import Queue, get_current_job
+
+from services.stats import QUEUE_NAME
+from services.stats.rollup import (
+    CURRENT,
+    PREFIX,
+    SOURCES,
+    apply_page,
+    current_namespace,
+    cursor_of,
+    keys,
+)
+from shared import http_client
+from shared.errors import ApiError
+from shared.poke import poke_key, request_sync
+from shared.redis_client import get_redis
+from shared.registry_client import service_headers
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 1000
+# One sync per source at a time; the lock is renewed per page, so a killed worker's
+# lock lapses after this long and the next sync proceeds.
+LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
+FRESHNESS = f"{PREFIX}:freshness"
+
+
+def feed_page(source, after, limit=PAGE_SIZE):
+    """One page of a recording service's change feed."""
+    base = current_app.config["SERVICE_URLS"][source]
+    answer = http_client.call(
+        "GET",
+        f"{base}/feed",
+        service=source,
+        headers=service_headers(),
+        params={"after": after, "limit": limit},
+    )
+    if answer.status_code != 200:
+        raise ApiError(503, f"The {source} feed answered {answer.status_code}.")
+    return answer.json()
+
+
+def enqueue_rebuild(connection):
+    """Ask for a rebuild, unless one is already pending or running."""
+    if connection.set(f"{PREFIX}:poke:rebuild", "1", nx=True, ex=3600):
+        Queue(QUEUE_NAME, connection=connection).enqueue(
+            "services.stats.jobs.rebuild", job_timeout=3600
+        )
+        return True
+    return False
+
+
+def _catch_up(connection, ns, source, lock, progress=None):
+    """Apply every page of `source` after the namespace's cursor; return entries applied."""
+    applied = 0
+    while True:
+        lock.reacquire()  # a short lock, renewed per page: a killed worker frees it soon
+        cursor = cursor_of(connection, ns, source)
+        page = feed_page(source, cursor)
+        if page["entries"] and apply_page(connection, ns, source, cursor, page["entries"]):
+            applied += len(page["entries"])
+        if progress:
+            progress(source, page["next_after"], page["last_seq"])
+        if not page["has_more"]:
+            return applied, page["last_seq"]
+
+
+def _note_freshness(connection, source, cursor, last_seq):
+    now = time.time()
+    state = {f"{source}:cursor": cursor, f"{source}:last_seq": last_seq, f"{source}:synced_at": now}
+    if cursor >= last_seq:
+        state[f"{source}:caught_up_at"] = now
+    connection.hset(FRESHNESS, mapping=state)
+
+
+def sync_source(source):
+    """Bring the live figures up to date with one source's feed (one sync per source)."""
+    connection = get_redis()
+    connection.delete(poke_key(source))  # a poke from now on queues the next sync
+    lock = connection.lock(f"{PREFIX}:lock:{source}", timeout=LOCK_SECONDS, blocking=False)
+    if not lock.acquire(blocking=False):
+        return "busy"
+    try:
+        ns = current_namespace(connection)
+        if ns is None:
+            enqueue_rebuild(connection)
+            return "missing"
+        applied, last_seq = _catch_up(connection, ns, source, lock)
+        _note_freshness(connection, source, cursor_of(connection, ns, source), last_seq)
+        return applied
+    finally:
+        lock.release()
+
+
+def rebuild():
+    """Read every feed from zero into a fresh namespace, then swap it in atomically."""
+    connection = get_redis()
+    lock = connection.lock(f"{PREFIX}:lock:rebuild", timeout=LOCK_SECONDS, blocking=False)
+    if not lock.acquire(blocking=False):
+        return "busy"
+    try:
+        connection.delete(f"{PREFIX}:poke:rebuild")
+        ns = uuid.uuid4().hex
+        job = get_current_job()
+
+        def progress(source, seq, last_seq):
+            if job is not None:
+                job.meta["progress"] = {"source": source, "seq": seq, "last_seq": last_seq}
+                job.save_meta()
+
+        for source in SOURCES:
+            _catch_up(connection, ns, source, lock, progress)
+        old = current_namespace(connection)
+        connection.set(CURRENT, ns)
+        if old and old != ns:
+            connection.delete(*keys(old).values())
+        log.info("rollups rebuilt into namespace %s", ns)
+        return ns
+    finally:
+        lock.release()
+
+
+def tick(connection):
+    """The scheduled catch-up: rebuild if the state is missing, else poke every source."""
+    if current_namespace(connection) is None:
+        enqueue_rebuild(connection)
+        return
+    for source in SOURCES:
+        request_sync(connection, source)

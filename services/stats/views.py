@@ -1,0 +1,185 @@
+"""The stats API: the year summary, breakdowns, trends, rankings, freshness, rebuilds."""
+
+import time
+
+import marshmallow as ma
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import validate
+from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+
+from services.stats import QUEUE_NAME, figures
+from services.stats.jobs import FRESHNESS
+from services.stats.rollup import SOURCES
+from shared import http_client
+from shared.errors import ApiError
+from shared.redis_client import get_redis
+from shared.registry_client import service_headers
+from shared.scopes import roles_allowed
+
+blp = Blueprint("stats", __name__, description="County-wide figures from the rollups.")
+FIGURE_READERS = ("admin", "leader")
+PERIOD = validate.Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?$", error="Use YYYY, YYYY-MM or YYYY-MM-DD.")
+AREA = validate.Regexp(r"^(county|township:\d{9}|village:\d{12})$")
+DIMENSIONS = (
+    "type",
+    "organiser",
+    "audience",
+    "category",
+    "channel",
+    "outcome",
+    "advisor_id",
+    "mediation_result",
+)
+
+
+class YearQuery(ma.Schema):
+    year = ma.fields.String(required=True, validate=validate.Regexp(r"^\d{4}$"))
+
+
+class FigureQuery(ma.Schema):
+    metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
+    period = ma.fields.String(required=True, validate=PERIOD)
+    area = ma.fields.String(load_default="county", validate=AREA)
+    by = ma.fields.String(load_default=None, validate=validate.OneOf(DIMENSIONS))
+
+
+class TrendQuery(YearQuery):
+    metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
+    area = ma.fields.String(load_default="county", validate=AREA)
+
+
+class RankingQuery(ma.Schema):
+    metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
+    period = ma.fields.String(required=True, validate=PERIOD)
+
+
+def _coverage(year):
+    """Coverage on the last day of the year (or today), asked of the registry."""
+    day = min(f"{year}-12-31", time.strftime("%Y-%m-%d"))
+    base = current_app.config["SERVICE_URLS"]["registry"]
+    answer = http_client.call(
+        "GET",
+        f"{base}/coverage",
+        service="registry",
+        headers=service_headers(),
+        params={"date": day},
+    )
+    if answer.status_code != 200:
+        raise ApiError(503, "The registry could not answer for coverage.")
+    body = answer.json()
+    return {
+        "date": day,
+        "villages": body["villages"],
+        "covered": body["covered"],
+        "ratio": body["ratio"],
+        "records": f"/api/v1/registry/coverage?date={day}",
+    }
+
+
+@blp.route("/summary")
+class Summary(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(YearQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """The year's headline figures for the annual report, each with its records."""
+        year = query["year"]
+        connection = get_redis()
+        numbers = figures.figures(connection, figures.METRICS, year)
+        return {
+            "year": year,
+            "figures": numbers,
+            "advisors_active": figures.active_advisors(connection),
+            "coverage": _coverage(year),
+        }
+
+
+@blp.route("/figures")
+class Figures(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(FigureQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """One metric for a period and area, whole or broken down by a dimension."""
+        connection = get_redis()
+        if query["by"]:
+            return figures.breakdown_of(
+                connection, query["metric"], query["period"], query["area"], query["by"]
+            )
+        return [
+            figures.figures(connection, [query["metric"]], query["period"], query["area"])[
+                query["metric"]
+            ]
+        ]
+
+
+@blp.route("/trend")
+class Trend(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(TrendQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """A metric month by month through a year."""
+        return figures.monthly_trend(get_redis(), query["metric"], query["year"], query["area"])
+
+
+@blp.route("/ranking")
+class Ranking(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(RankingQuery, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """Townships ranked by a metric over a period."""
+        return figures.township_ranking(get_redis(), query["metric"], query["period"])
+
+
+@blp.route("/freshness")
+class Freshness(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.response(200)
+    def get(self):
+        """Per source: entries not yet in the figures and seconds since it was caught up."""
+        state = {k.decode(): float(v) for k, v in get_redis().hgetall(FRESHNESS).items()}
+        now = time.time()
+        report = {}
+        for source in SOURCES:
+            cursor, last = state.get(f"{source}:cursor", 0), state.get(f"{source}:last_seq", 0)
+            caught_up = state.get(f"{source}:caught_up_at")
+            report[source] = {
+                "applied_seq": int(cursor),
+                "entries_behind": int(max(0, last - cursor)),
+                "seconds_behind": 0.0 if cursor >= last else round(now - (caught_up or now), 1),
+                "last_sync_seconds_ago": round(now - state[f"{source}:synced_at"], 1)
+                if f"{source}:synced_at" in state
+                else None,
+            }
+        return report
+
+
+@blp.route("/rebuild")
+class Rebuild(MethodView):
+    @roles_allowed("admin")
+    @blp.response(202)
+    def post(self):
+        """Rebuild every figure from zero in the background; poll the job for progress."""
+        job = Queue(QUEUE_NAME, connection=get_redis()).enqueue(
+            "services.stats.jobs.rebuild", job_timeout=3600
+        )
+        return {"job_id": job.id, "status": f"/api/v1/stats/rebuild/{job.id}"}
+
+
+@blp.route("/rebuild/<job_id>")
+class RebuildStatus(MethodView):
+    @roles_allowed("admin")
+    @blp.response(200)
+    def get(self, job_id):
+        """A rebuild job's state and progress (source, sequence reached, last sequence)."""
+        try:
+            job = Job.fetch(job_id, connection=get_redis())
+        except NoSuchJobError:
+            raise ApiError(404, f"There is no job {job_id}.") from None
+        return {"job_id": job.id, "state": job.get_status(), "progress": job.meta.get("progress")}

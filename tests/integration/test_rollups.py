@@ -1,0 +1,268 @@
+"""The invariants of the figures: exactly the records, once, whatever happens on the way.
+
+Real parts: the bundled Redis, the registry, activities and consultations services as
+gunicorn processes; the stats worker's jobs run in-process in RQ burst mode.
+"""
+
+import signal
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.stats import create_app as create_stats
+from services.stats.jobs import feed_page, rebuild
+from services.stats.rollup import apply_page, current_namespace, cursor_of, keys
+from shared.auth import issue_token
+from shared.config import DEMO_TOKEN_SIGNING_KEY
+from shared.redis_client import get_redis
+from tests.integration.rollup_support import activity_body, consultation_body, drain, recount
+from tests.support.accounts import run_flask_command
+from tests.support.processes import (
+    ManagedProcess,
+    RedisServer,
+    component_env,
+    free_port,
+    start_components,
+    wait_for,
+)
+
+
+def bearer(role, **claims):
+    token = issue_token(
+        DEMO_TOKEN_SIGNING_KEY, role=role, subject=claims.pop("subject", "1"), **claims
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+ADMIN, ADVISOR = bearer("admin"), bearer("advisor", scope={"advisor_id": "1"})
+FIGURES = (
+    "sessions",
+    "attendances",
+    "checkins",
+    "cadre_sessions",
+    "cadre_attendances",
+    "consultations",
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Redis, the three recording services and an in-process stats app wired to them."""
+    var_dir = tmp_path_factory.mktemp("rollups")
+    redis_server = RedisServer(var_dir / "redis")
+    ports = {name: free_port() for name in ("registry", "activities", "consultations")}
+    extra = {f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = component_env(var_dir, redis_server.url, extra)
+    run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
+    processes = start_components(ports, env=env, var_dir=var_dir)
+    urls = {name: process.url for name, process in processes.items()}
+    stats = create_stats({"REDIS_URL": redis_server.url, "SERVICE_URLS": urls})
+    yield {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}
+    for process in processes.values():
+        process.stop()
+    redis_server.stop()
+
+
+def summary(world, year="2024"):
+    answer = world["stats"].test_client().get(f"/summary?year={year}", headers=ADMIN)
+    assert answer.status_code == 200, answer.get_json()
+    return {name: answer.get_json()["figures"][name]["value"] for name in FIGURES}
+
+
+def assert_figures_equal_records(world):
+    drain(world["stats"])
+    expected = recount(world["urls"], ADMIN, "2024")
+    assert summary(world) == {name: expected[name] for name in FIGURES}
+
+
+def post(world, service, path, body, headers=ADMIN):
+    answer = requests.post(
+        f"{world['urls'][service]}{path}", json=body, headers=headers, timeout=10
+    )
+    assert answer.status_code in (200, 201), answer.text[:300]
+    return answer.json()
+
+
+def test_writes_corrections_voids_and_checkins_add_up_exactly(world):
+    items = [{"kind": "activity", "data": activity_body(n)} for n in range(30)]
+    post(world, "activities", "/activities/batch", {"items": items})
+    post(world, "activities", "/activities/batch", {"items": items})  # a replayed upload
+    first, second = items[0]["data"], items[1]["data"]
+    content = {k: v for k, v in first.items() if k != "id"}
+    corrected = requests.put(
+        f"{world['urls']['activities']}/activities/{first['id']}",
+        json=content | {"headcount": 400, "version": 1},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert corrected.status_code == 200
+    post(world, "activities", f"/activities/{second['id']}/void", {"version": 1, "reason": "重复"})
+    for person in range(80):  # more people than the headcount of 10 + 2 = 12
+        post(
+            world,
+            "activities",
+            f"/activities/{items[2]['data']['id']}/checkins",
+            {
+                "id": str(uuid.uuid4()),
+                "attendee_name": f"干部{person % 60}",
+                "checked_in_at": "2024-03-03T10:00:00+08:00",
+            },
+        )
+    for n in range(12):
+        post(world, "consultations", "/consultations", consultation_body(n), headers=ADVISOR)
+    assert_figures_equal_records(world)
+    assert summary(world)["checkins"] >= 60
+
+
+def test_breakdowns_and_rankings_add_up_to_the_total(world):
+    drain(world["stats"])
+    client = world["stats"].test_client()
+    total = summary(world)["attendances"]
+    by_type = client.get(
+        "/figures?metric=attendances&period=2024&by=type", headers=ADMIN
+    ).get_json()
+    assert sum(row["value"] for row in by_type) == total
+    ranking = client.get("/ranking?metric=attendances&period=2024", headers=ADMIN).get_json()
+    assert sum(row["value"] for row in ranking) == total
+    assert ranking[0]["value"] >= ranking[-1]["value"]
+    trend = client.get("/trend?metric=sessions&year=2024", headers=ADMIN).get_json()
+    assert len(trend) == 12 and sum(row["value"] for row in trend) == summary(world)["sessions"]
+    drill = by_type[0]["records"]
+    assert drill.startswith("/api/v1/activities/activities?from=2024-01-01&to=2024-12-31&type=")
+
+
+def test_a_page_delivered_twice_is_applied_once(world):
+    drain(world["stats"])
+    post(world, "activities", "/activities", activity_body(99))
+    with world["stats"].app_context():
+        connection = get_redis()
+        ns = current_namespace(connection)
+        cursor = cursor_of(connection, ns, "activities")
+        page = feed_page("activities", cursor)["entries"]
+        assert apply_page(connection, ns, "activities", cursor, page) is True
+        assert apply_page(connection, ns, "activities", cursor, page) is False
+    assert_figures_equal_records(world)
+
+
+def test_redis_losing_its_data_rebuilds_the_same_figures(world):
+    drain(world["stats"])
+    before = summary(world)
+    world["redis"].client.flushall()
+    assert world["stats"].test_client().get("/summary?year=2024", headers=ADMIN).status_code == 503
+    drain(world["stats"])
+    assert summary(world) == before
+    assert_figures_equal_records(world)
+
+
+def test_a_write_accepted_while_redis_is_down_is_counted_after(world):
+    drain(world["stats"])
+    redis_server = world["redis"]
+    port, data_dir = redis_server.port, redis_server.log_path.parent
+    redis_server.stop()
+    try:
+        written = requests.post(
+            f"{world['urls']['activities']}/activities",
+            json=activity_body(7, headcount=33),
+            headers=ADMIN,
+            timeout=10,
+        )
+        assert written.status_code == 201
+    finally:
+        world["redis"] = RedisServer(data_dir, port=port)
+    assert_figures_equal_records(world)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["create", "update", "void", "checkin", "replay"]), st.integers(0, 200)
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_rebuild_from_zero_equals_the_incremental_figures(world, operations):
+    created = []
+    for operation, number in operations:
+        if operation in ("create", "replay") or not created:
+            body = activity_body(number) if operation == "create" or not created else created[-1]
+            post(world, "activities", "/activities", body)
+            created.append(body)
+            continue
+        target = created[number % len(created)]
+        current = requests.get(
+            f"{world['urls']['activities']}/activities/{target['id']}", headers=ADMIN, timeout=10
+        ).json()
+        if current["status"] == "void":
+            continue
+        if operation == "update":
+            content = {k: v for k, v in target.items() if k != "id"}
+            requests.put(
+                f"{world['urls']['activities']}/activities/{target['id']}",
+                json=content | {"headcount": number, "version": current["version"]},
+                headers=ADMIN,
+                timeout=10,
+            )
+        elif operation == "void":
+            post(
+                world,
+                "activities",
+                f"/activities/{target['id']}/void",
+                {"version": current["version"], "reason": "测试"},
+            )
+        else:
+            post(
+                world,
+                "activities",
+                f"/activities/{target['id']}/checkins",
+                {
+                    "id": str(uuid.uuid4()),
+                    "attendee_name": f"人{number % 7}",
+                    "checked_in_at": "2024-05-01T10:00:00+08:00",
+                },
+            )
+    drain(world["stats"])
+    with world["stats"].app_context():
+        connection = get_redis()
+        incremental = _nonzero(connection.hgetall(keys(current_namespace(connection))["figures"]))
+        rebuild()
+        rebuilt = _nonzero(connection.hgetall(keys(current_namespace(connection))["figures"]))
+    assert rebuilt == incremental
+
+
+def _nonzero(mapping):
+    return {k: v for k, v in mapping.items() if int(v)}
+
+
+def test_a_worker_killed_while_applying_loses_and_doubles_nothing(world, tmp_path):
+    """SIGKILL a real worker process in the middle of a big sync, then let syncs resume."""
+    drain(world["stats"])
+    for batch in range(6):
+        items = [{"kind": "activity", "data": activity_body(batch * 500 + n)} for n in range(500)]
+        post(world, "activities", "/activities/batch", {"items": items})
+    env = component_env(
+        tmp_path,
+        world["redis"].url,
+        {
+            **{f"{name.upper()}_URL": url for name, url in world["urls"].items()},
+            "STATS_LOCK_SECONDS": "2",
+            "STATS_SYNC_INTERVAL": "0.2",
+        },
+    )
+    worker = ManagedProcess(
+        [sys.executable, "-m", "services.stats.worker"], env=env, log_path=tmp_path / "worker.log"
+    )
+    with world["stats"].app_context():
+        connection = get_redis()
+        ns = current_namespace(connection)
+        start = cursor_of(connection, ns, "activities")
+        wait_for(lambda: cursor_of(connection, ns, "activities") > start, 60, "the worker applying")
+    worker.stop(signal.SIGKILL)
+    time.sleep(2.5)  # the killed worker's per-source lock lapses
+    assert_figures_equal_records(world)
