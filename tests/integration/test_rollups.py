@@ -62,10 +62,11 @@ def world(tmp_path_factory):
     processes = start_components(ports, env=env, var_dir=var_dir)
     urls = {name: process.url for name, process in processes.items()}
     stats = create_stats({"REDIS_URL": redis_server.url, "SERVICE_URLS": urls})
-    yield {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}
+    world = {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}
+    yield world
     for process in processes.values():
         process.stop()
-    redis_server.stop()
+    world["redis"].stop()  # the one running now: a test may have restarted Redis
 
 
 def summary(world, year="2024"):
