@@ -13,6 +13,7 @@ from pathlib import Path
 
 import requests
 
+from deploy import demo_year
 from shared.config import DEFAULT_PORTS, REPO_ROOT, port_of, redis_url, var_dir
 
 PROCFILE = REPO_ROOT / "deploy" / "Procfile"
@@ -85,6 +86,14 @@ def load_demo_data(env):
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(arguments)} failed:\n{done.stderr[-2000:]}")
         printed.append(done.stdout.rstrip())
+    if env.get("DEMO_YEAR", "1") != "0":
+        gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
+        totals, admin = demo_year.load(gateway)
+        shown = demo_year.wait_for_figures(admin, totals)
+        printed.append(
+            f"  demo year {demo_year.YEAR} loaded through the API; the stats show: "
+            + ", ".join(f"{name} {value:,}" for name, value in shown.items())
+        )
     return "\n".join(printed)
 
 
@@ -119,9 +128,14 @@ def main():
     gateway_url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
     try:
         wait_until_ready(gateway_url, honcho, READY_TIMEOUT_SECONDS)
+        print(
+            f"\n  every component is ready after {time.monotonic() - started:.1f}s; loading the "
+            "Moyu registry, the demo logins and the demo year through the API ...",
+            flush=True,
+        )
         loaded = load_demo_data(env)
         print(
-            f"\n  pufa is ready in {time.monotonic() - started:.1f}s\n"
+            f"\n  pufa is ready (demo data loaded) in {time.monotonic() - started:.1f}s\n"
             f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
             f"  API docs: {gateway_url}/api/v1/docs\n"
             f"  data:     {env['VAR_DIR']}\n"
@@ -133,7 +147,7 @@ def main():
     except KeyboardInterrupt:
         print("\n  stopping every process ...", flush=True)
         return 0
-    except (TimeoutError, SystemExit) as exc:
+    except (TimeoutError, SystemExit, RuntimeError, requests.RequestException) as exc:
         print(f"\n  pufa did not start: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:

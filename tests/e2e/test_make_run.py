@@ -38,7 +38,7 @@ def launched_stack(tmp_path, **settings):
             start_new_session=True,
         )
         try:
-            wait_for(lambda: b"pufa is ready" in log_path.read_bytes(), 90, "the stack ready")
+            wait_for(lambda: b"pufa is ready" in log_path.read_bytes(), 180, "the stack ready")
             yield launcher, ports
         finally:
             if launcher.poll() is None:
@@ -73,6 +73,11 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
         advisors = requests.get(f"{gateway}/api/v1/registry/advisor-load", headers=leader).json()
         assert len(advisors) == 324 and {a["villages"] for a in advisors} == {1}
 
+        # The demo year went in through the API and the figures are exactly its totals.
+        printed = (tmp_path / "stack.log").read_text()
+        assert "sessions 4,500" in printed and "consultations 1,230" in printed
+        assert "cadre_sessions 17" in printed
+
         # A write through the gateway reaches the figures through the real worker.
         staff = bearer(log_in(gateway, "staff", "pufa-demo-village").json()["access_token"])
         summary_url = f"{gateway}/api/v1/stats/summary?year=2024"
@@ -104,7 +109,7 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
 
 
 def test_an_external_redis_url_starts_no_embedded_redis(tmp_path, redis_server):
-    with launched_stack(tmp_path, REDIS_URL=redis_server.url) as (launcher, ports):
+    with launched_stack(tmp_path, REDIS_URL=redis_server.url, DEMO_YEAR="0") as (launcher, ports):
         names = [p.name() for p in psutil.Process(launcher.pid).children(recursive=True)]
         assert "redis-server" not in names
         assert port_is_free(ports["redis"])
