@@ -103,8 +103,11 @@ def sync_source(source):
         lock.release()
 
 
-def rebuild():
-    """Read every feed from zero into a fresh namespace, then swap it in atomically."""
+def rebuild(on_progress=None):
+    """Read every feed from zero into a fresh namespace, then swap it in atomically.
+
+    Progress goes to the RQ job's meta (when run as a job) and to `on_progress`.
+    """
     connection = get_redis()
     lock = connection.lock(f"{PREFIX}:lock:rebuild", timeout=LOCK_SECONDS, blocking=False)
     if not lock.acquire(blocking=False):
@@ -118,6 +121,8 @@ def rebuild():
             if job is not None:
                 job.meta["progress"] = {"source": source, "seq": seq, "last_seq": last_seq}
                 job.save_meta()
+            if on_progress is not None:
+                on_progress(source, seq, last_seq)
 
         for source in SOURCES:
             _catch_up(connection, ns, source, lock, progress)

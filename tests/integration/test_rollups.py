@@ -267,3 +267,20 @@ def test_a_worker_killed_while_applying_loses_and_doubles_nothing(world, tmp_pat
     worker.stop(signal.SIGKILL)
     time.sleep(2.5)  # the killed worker's per-source lock lapses
     assert_figures_equal_records(world)
+
+
+def test_metrics_show_lag_and_queue_depth_and_the_cli_rebuilds(world):
+    drain(world["stats"])
+    post(world, "activities", "/activities", activity_body(123))
+    with world["stats"].app_context():  # the poke queued a sync that has not run yet
+        assert get_redis().llen("rq:queue:stats") >= 1
+    body = world["stats"].test_client().get("/metrics").get_data(as_text=True)
+    assert "stats_queue_depth" in body and 'stats_entries_behind{source="activities"}' in body
+    drain(world["stats"])
+    body = world["stats"].test_client().get("/metrics").get_data(as_text=True)
+    assert 'stats_entries_behind{source="activities"} 0.0' in body
+    before = summary(world)
+    result = world["stats"].test_cli_runner().invoke(args=["stats", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "activities" in result.output and "rebuilt: namespace" in result.output
+    assert summary(world) == before
