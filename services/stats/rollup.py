@@ -15,8 +15,6 @@ Key space (ns = the live namespace, swapped atomically by a rebuild):
 
 from collections import Counter
 
-import redis
-
 PREFIX = "pufa:rollup"
 CURRENT = f"{PREFIX}:current"
 SOURCES = ("registry", "activities", "consultations")
@@ -109,16 +107,38 @@ class PageEffect:
                 for name, amount in maker(facts):
                     self.deltas[name] += sign * amount
 
-    def queue_on(self, pipe, ns):
-        """Queue the effect's commands on a MULTI pipeline."""
-        names = keys(ns)
-        for name, amount in self.deltas.items():
-            if amount:
-                pipe.hincrby(names["figures"], name, amount)
-        if self.advisors_on:
-            pipe.sadd(names["advisors"], *self.advisors_on)
-        if self.advisors_off:
-            pipe.srem(names["advisors"], *self.advisors_off)
+    def script_arguments(self):
+        """The effect as APPLY_SCRIPT's arguments: the deltas, then advisors on and off."""
+        arguments = []
+        deltas = [(name, amount) for name, amount in self.deltas.items() if amount]
+        arguments.append(len(deltas))
+        for name, amount in deltas:
+            arguments += [name, amount]
+        for group in (self.advisors_on, self.advisors_off):
+            arguments.append(len(group))
+            arguments += sorted(group)
+        return arguments
+
+
+# Applies a page atomically inside Redis: only if the cursor is still the expected one,
+# all the deltas and the new cursor, or nothing. One command instead of thousands.
+APPLY_SCRIPT = """
+local cursor = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
+if cursor ~= ARGV[2] then return 0 end
+local i = 4
+local deltas = tonumber(ARGV[i])
+for k = 1, deltas do
+  redis.call('HINCRBY', KEYS[2], ARGV[i + 2 * k - 1], ARGV[i + 2 * k])
+end
+i = i + 2 * deltas + 1
+local on = tonumber(ARGV[i])
+for k = 1, on do redis.call('SADD', KEYS[3], ARGV[i + k]) end
+i = i + on + 1
+local off = tonumber(ARGV[i])
+for k = 1, off do redis.call('SREM', KEYS[3], ARGV[i + k]) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+"""
 
 
 def current_namespace(connection):
@@ -134,27 +154,26 @@ def cursor_of(connection, ns, source):
 
 
 def apply_page(connection, ns, source, expected_cursor, entries):
-    """Apply a page and move the cursor in one MULTI/EXEC, only if the cursor is still
+    """Apply a page and move the cursor atomically, only if the cursor is still
     `expected_cursor`. Return True when applied, False when someone else got there first."""
     effect = PageEffect()
     for entry in entries:
         if entry["seq"] > expected_cursor:
             effect.add_entry(entry)
-    cursor_key = keys(ns)["cursor"]
-    with connection.pipeline(transaction=True) as pipe:
-        try:
-            pipe.watch(cursor_key)
-            stored = pipe.hget(cursor_key, source)
-            if (int(stored) if stored else 0) != expected_cursor:
-                return False
-            pipe.multi()
-            effect.queue_on(pipe, ns)
-            if entries:
-                pipe.hset(cursor_key, source, max(entry["seq"] for entry in entries))
-            pipe.execute()
-            return True
-        except redis.WatchError:
-            return False
+    new_cursor = max([expected_cursor, *(entry["seq"] for entry in entries)])
+    names = keys(ns)
+    applied = connection.eval(
+        APPLY_SCRIPT,
+        3,
+        names["cursor"],
+        names["figures"],
+        names["advisors"],
+        source,
+        str(expected_cursor),
+        str(new_cursor),
+        *effect.script_arguments(),
+    )
+    return bool(applied)
 
 
 def read_figures(connection, ns, names):

@@ -1,4 +1,5 @@
-"""`make bench`: activities write throughput against a bare Flask + SQLite insert.
+"""`make bench`: activities write throughput against a bare Flask + SQLite insert, and the
+rollup apply rate against pipelined INCR (tests/bench/rollups.py).
 
 Starts the bundled Redis, a registry (Moyu), the activities service and a bare insert
 endpoint under the same gunicorn settings, then prints items/s and the ratios:
@@ -18,6 +19,7 @@ import requests
 from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
+from tests.bench import rollups
 from tests.support.accounts import run_flask_command
 from tests.support.processes import (
     BIN_DIR,
@@ -93,7 +95,14 @@ def start_bare(var_dir, env):
 
 
 def main():
-    """Run the benchmark and print the figures."""
+    """Run the benchmarks and print the figures."""
+    activities_benchmark()
+    rollups.run()
+    return 0
+
+
+def activities_benchmark():
+    """Activities write throughput against the bare insert."""
     var_dir = Path(tempfile.mkdtemp(prefix="pufa-bench-"))
     redis = RedisServer(var_dir / "redis")
     processes = [redis]
@@ -132,7 +141,6 @@ def main():
         f"activity create (single):  {single_rate:8.0f} items/s  ratio {ratio:.2f}x (target 0.6x)"
     )
     print(f"activity batch of {BATCH_SIZE}:    {batch_rate:8.0f} items/s  (target >= 5,000/s)")
-    return 0
 
 
 if __name__ == "__main__":
