@@ -22,15 +22,17 @@ READERS = ("admin", "leader", "staff", "service")
 BATCH_REQUEST = batch_request_schema(["activity", "checkin"])
 
 
-def _record_one(kind, raw, read):
+def _record_one(kind, raw, model):
     """Record one item: 201 new, 200 duplicate, else the error its outcome stands for."""
     session = get_db().session
-    result = recording.recorder(session, current_principal()).record([(kind, raw)])[0]
+    recorder = recording.recorder(session, current_principal())
+    result = recorder.record([(kind, raw)])[0]
     session.commit()
     error = outcome_error(result)
     if error is not None:
         raise error
-    record = read(session, result["id"])
+    # The record just written (or found) is in hand; a duplicate person's check-in is not.
+    record = recorder.known[kind].get(result["id"]) or session.get(model, result["id"])
     record.duplicate = result["status"] == DUPLICATE
     return record, (201 if result["status"] == CREATED else 200)
 
@@ -50,7 +52,7 @@ class Activities(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.ActivityCreate}}})
     def post(self):
         """Record an activity under its client-generated id (safe to retry)."""
-        return _record_one("activity", _json_body(), _activity_reader)
+        return _record_one("activity", _json_body(), Activity)
 
 
 @blp.route("/activities/batch")
@@ -125,7 +127,7 @@ class CheckIns(MethodView):
     def post(self, activity_id):
         """Check a person in (safe to retry; the same person twice counts once)."""
         raw = _json_body() | {"activity_id": str(activity_id)}
-        return _record_one("checkin", raw, _checkin_reader)
+        return _record_one("checkin", raw, CheckIn)
 
 
 @blp.route("/vocabularies")
@@ -147,11 +149,3 @@ def _json_body():
     if not isinstance(body, dict):
         raise ApiError(400, "Send a JSON object.", code="bad_request")
     return body
-
-
-def _activity_reader(session, record_id):
-    return session.get(Activity, record_id)
-
-
-def _checkin_reader(session, record_id):
-    return session.get(CheckIn, record_id)
