@@ -103,12 +103,20 @@ def _mark_public_endpoints(app):
     )
 
 
-def create_recording_service(component, import_name, *, config=None, migrations_dir):
-    """A component that records data: its own database and a change feed for the rollups."""
+def create_recording_service(
+    component, import_name, *, config=None, migrations_dir, aggregate=None
+):
+    """A component that records data: its own database and a change feed for the rollups.
+
+    `aggregate(session, columns)` (optional) sums the current records' figures grouped by
+    columns, so that a rebuild need not replay the whole feed.
+    """
     from shared.feed import feed_blueprint
 
     app, api = create_component_app(
         component, import_name, config=config, migrations_dir=migrations_dir
     )
+    if aggregate is not None:
+        app.extensions["feed_aggregate"] = aggregate
     api.register_blueprint(feed_blueprint)
     return app, api

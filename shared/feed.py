@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 import marshmallow as ma
 import sqlalchemy as sa
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.db import get_db
+from shared.errors import ApiError
 from shared.poke import mark_feed_changed
 from shared.scopes import roles_allowed
 
@@ -134,3 +136,35 @@ class Feed(MethodView):
             "last_seq": newest,
             "has_more": next_after < newest,
         }
+
+
+class AggregateQuery(ma.Schema):
+    grouping = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=200)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=20),
+        metadata={"description": "Comma-separated columns, e.g. day,township_code,type."},
+    )
+
+
+@feed_blueprint.route("/feed/aggregate")
+class FeedAggregate(MethodView):
+    @roles_allowed(*FEED_READERS)
+    @feed_blueprint.arguments(AggregateQuery, location="query")
+    @feed_blueprint.response(200)
+    def get(self, query):
+        """The figures of the current records, grouped, as of one feed position.
+
+        A rebuild starts from here and replays only the feed after `as_of_seq`, instead
+        of every entry since the beginning. All groupings come from one snapshot.
+        """
+        aggregate = current_app.extensions.get("feed_aggregate")
+        if aggregate is None:
+            raise ApiError(404, "This feed has no aggregate; replay it from the start.")
+        session = get_db().session
+        as_of = last_seq(session)  # the first read fixes the snapshot of this transaction
+        groupings = []
+        for grouping in query["grouping"]:
+            columns = grouping.split(",")
+            groupings.append({"by": columns, "groups": aggregate(session, columns)})
+        return {"as_of_seq": as_of, "groupings": groupings}

@@ -14,9 +14,13 @@ from rq import Queue, get_current_job
 
 from services.stats import QUEUE_NAME
 from services.stats.rollup import (
+    AGGREGATE_PLANS,
     CURRENT,
     PREFIX,
     SOURCES,
+    aggregate_effect,
+    aggregate_groupings,
+    apply_effect,
     apply_page,
     current_namespace,
     cursor_of,
@@ -76,6 +80,27 @@ def _catch_up(connection, ns, source, lock, progress=None):
             return applied, page["last_seq"]
 
 
+def _start_from_aggregate(connection, ns, source):
+    """Seed a fresh namespace with the source's own aggregate, when it offers one."""
+    if source not in AGGREGATE_PLANS:
+        return
+    base = current_app.config["SERVICE_URLS"][source]
+    answer = http_client.call(
+        "GET",
+        f"{base}/feed/aggregate",
+        service=source,
+        headers=service_headers(),
+        params={"grouping": aggregate_groupings(source)},
+    )
+    if answer.status_code == 404:
+        return  # no aggregate: the whole feed is replayed
+    if answer.status_code != 200:
+        raise ApiError(503, f"The {source} aggregate answered {answer.status_code}.")
+    body = answer.json()
+    effect = aggregate_effect(source, body["groupings"])
+    apply_effect(connection, ns, source, 0, body["as_of_seq"], effect)
+
+
 def _note_freshness(connection, source, cursor, last_seq):
     now = time.time()
     state = {f"{source}:cursor": cursor, f"{source}:last_seq": last_seq, f"{source}:synced_at": now}
@@ -125,6 +150,7 @@ def rebuild(on_progress=None):
                 on_progress(source, seq, last_seq)
 
         for source in SOURCES:
+            _start_from_aggregate(connection, ns, source)
             _catch_up(connection, ns, source, lock, progress)
         old = current_namespace(connection)
         connection.set(CURRENT, ns)

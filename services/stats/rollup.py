@@ -153,14 +153,9 @@ def cursor_of(connection, ns, source):
     return int(value) if value else 0
 
 
-def apply_page(connection, ns, source, expected_cursor, entries):
-    """Apply a page and move the cursor atomically, only if the cursor is still
+def apply_effect(connection, ns, source, expected_cursor, new_cursor, effect):
+    """Apply an effect and move the cursor atomically, only if the cursor is still
     `expected_cursor`. Return True when applied, False when someone else got there first."""
-    effect = PageEffect()
-    for entry in entries:
-        if entry["seq"] > expected_cursor:
-            effect.add_entry(entry)
-    new_cursor = max([expected_cursor, *(entry["seq"] for entry in entries)])
     names = keys(ns)
     applied = connection.eval(
         APPLY_SCRIPT,
@@ -174,6 +169,61 @@ def apply_page(connection, ns, source, expected_cursor, entries):
         *effect.script_arguments(),
     )
     return bool(applied)
+
+
+def apply_page(connection, ns, source, expected_cursor, entries):
+    """Apply a page of feed entries after `expected_cursor` (see apply_effect)."""
+    effect = PageEffect()
+    for entry in entries:
+        if entry["seq"] > expected_cursor:
+            effect.add_entry(entry)
+    new_cursor = max([expected_cursor, *(entry["seq"] for entry in entries)])
+    return apply_effect(connection, ns, source, expected_cursor, new_cursor, effect)
+
+
+# What a rebuild asks of each source's aggregate: one grouping per kind of field.
+AGGREGATE_PLANS = {
+    "activities": {
+        "metrics": (*ACTIVITY_METRICS, "cadre_sessions", "cadre_attendances"),
+        "breakdowns": ACTIVITY_BREAKDOWNS,
+    },
+    "consultations": {"metrics": ("consultations",), "breakdowns": CONSULTATION_BREAKDOWNS},
+}
+
+
+def aggregate_groupings(source):
+    """The groupings to ask a source's aggregate for."""
+    plan = AGGREGATE_PLANS[source]
+    by_township = ["day,township_code"]
+    by_township += [f"day,township_code,{name}" for name in plan["breakdowns"]]
+    return [*by_township, "day,village_code"]
+
+
+def aggregate_effect(source, groupings):
+    """The effect of a source's aggregate: the same fields the feed entries would give."""
+    effect = PageEffect()
+    metrics = AGGREGATE_PLANS[source]["metrics"]
+    for grouping in groupings:
+        by = grouping["by"]
+        for group in grouping["groups"]:
+            day = group["day"]
+            if "village_code" in by:
+                if not group["village_code"]:
+                    continue
+                places = [(p, f"village:{group['village_code']}") for p in (day[:7], day[:4])]
+                breakdown = "all"
+            else:
+                township = f"township:{group['township_code']}"
+                places = [(p, a) for p in (day, day[:7], day[:4]) for a in ("county", township)]
+                extra = [name for name in by if name not in ("day", "township_code")]
+                if extra and group[extra[0]] in (None, ""):
+                    continue
+                breakdown = f"{extra[0]}:{group[extra[0]]}" if extra else "all"
+            for metric in metrics:
+                if group[metric]:
+                    for period, area in places:
+                        effect.deltas[field(metric, period, area, breakdown)] += group[metric]
+    return effect
 
 
 def read_figures(connection, ns, names):

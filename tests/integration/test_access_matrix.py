@@ -128,6 +128,10 @@ TABLE = {
     ("POST", "/api/v1/stats/rebuild"): (None, signed_in(admin=202)),
     ("GET", "/api/v1/stats/rebuild/{job_id}"): (None, signed_in(admin=404)),
     **{("GET", f"/api/v1/{svc}/feed"): (None, signed_in(admin=200)) for svc in RECORDING},
+    **{
+        ("GET", f"/api/v1/{svc}/feed/aggregate"): (None, signed_in(admin=422))  # no grouping
+        for svc in RECORDING
+    },
 }
 PATH_VALUES = {
     "filename": "swagger-ui.css",

@@ -149,3 +149,29 @@ def test_cursor_pagination_walks_every_record_once(api, staff, make_activity):
     ]
     assert days == ["2024-07-05", "2024-07-04", "2024-07-03"]
     assert api.get("/activities?cursor=nonsense", headers=staff).status_code == 422
+
+
+def test_the_aggregate_sums_current_records_as_of_a_feed_position(
+    api, staff, auth_header, make_activity
+):
+    bodies = [make_activity(headcount=n) for n in (10, 20, 30)]
+    for body in bodies:
+        api.post("/activities", json=body, headers=staff)
+    api.post(
+        f"/activities/{bodies[0]['id']}/void",
+        json={"version": 1, "reason": "录错了"},
+        headers=staff,
+    )
+    service = auth_header("service")
+    answer = api.get("/feed/aggregate?grouping=day,township_code,type", headers=service)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["as_of_seq"] == 4
+    (group,) = body["groupings"][0]["groups"]
+    assert group["day"] == "2024-05-10" and group["type"] == "法润巴扎"
+    assert (group["sessions"], group["attendances"]) == (2, 50)
+    wrong = api.get("/feed/aggregate?grouping=day,colour", headers=service)
+    assert wrong.status_code == 422 and wrong.get_json()["error"]["fields"] == {
+        "grouping": ["colour"]
+    }
+    assert api.get("/feed/aggregate?grouping=day", headers=staff).status_code == 403
