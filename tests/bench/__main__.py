@@ -1,5 +1,6 @@
 """`make bench`: activities write throughput against a bare Flask + SQLite insert, and the
-rollup apply rate against pipelined INCR (tests/bench/rollups.py).
+rollup apply rate against pipelined INCR (tests/bench/rollups.py), and a full rebuild of a
+million activities against a raw SQLite GROUP BY (tests/bench/rebuild.py).
 
 Starts the bundled Redis, a registry (Moyu), the activities service and a bare insert
 endpoint under the same gunicorn settings, then prints items/s and the ratios:
@@ -19,7 +20,7 @@ import requests
 from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import rollups
+from tests.bench import rebuild, rollups
 from tests.support.accounts import run_flask_command
 from tests.support.processes import (
     BIN_DIR,
@@ -98,6 +99,7 @@ def main():
     """Run the benchmarks and print the figures."""
     activities_benchmark()
     rollups.run()
+    rebuild.run()
     return 0
 
 
