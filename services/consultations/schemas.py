@@ -128,6 +128,7 @@ class ConsultationQuery(ma.Schema):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    mediation_result = fields.String(validate=validate.OneOf(["success", "failure"]))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
     include_void = fields.Boolean(load_default=False)

@@ -64,6 +64,7 @@ class Consultations(MethodView):
             "category": query.get("category"),
             "channel": query.get("channel"),
             "outcome": query.get("outcome"),
+            "mediation_result": query.get("mediation_result"),
         }
         statement = filtered(
             sa.select(Consultation),

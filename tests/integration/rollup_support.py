@@ -25,11 +25,13 @@ def drain(stats_app, rounds=3):
 
 
 def all_pages(url, headers, **params):
-    """Every item of a paged list endpoint."""
+    """Every item of a paged list endpoint (the URL may carry its own query)."""
     items, cursor = [], None
     while True:
         query = params | {"limit": 500} | ({"cursor": cursor} if cursor else {})
-        page = requests.get(url, headers=headers, params=query, timeout=10).json()
+        answer = requests.get(url, headers=headers, params=query, timeout=10)
+        assert answer.status_code == 200, answer.text[:300]
+        page = answer.json()
         items += page["items"]
         cursor = page["next_cursor"]
         if not cursor:

@@ -20,7 +20,13 @@ from services.stats.rollup import apply_page, current_namespace, cursor_of, keys
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.redis_client import get_redis
-from tests.integration.rollup_support import activity_body, consultation_body, drain, recount
+from tests.integration.rollup_support import (
+    activity_body,
+    all_pages,
+    consultation_body,
+    drain,
+    recount,
+)
 from tests.support.accounts import run_flask_command
 from tests.support.processes import (
     ManagedProcess,
@@ -135,6 +141,22 @@ def test_breakdowns_and_rankings_add_up_to_the_total(world):
     assert len(trend) == 12 and sum(row["value"] for row in trend) == summary(world)["sessions"]
     drill = by_type[0]["records"]
     assert drill.startswith("/api/v1/activities/activities?from=2024-01-01&to=2024-12-31&type=")
+    # Every figure is traceable: its drill-down lists exactly the records behind it.
+    sessions = client.get("/figures?metric=sessions&period=2024&by=type", headers=ADMIN).get_json()
+    for row in sessions:
+        listed = all_pages(
+            world["urls"]["activities"] + row["records"].removeprefix("/api/v1/activities"), ADMIN
+        )
+        assert len(listed) == row["value"], row["breakdown"]
+    by_category = client.get(
+        "/figures?metric=consultations&period=2024&by=category", headers=ADMIN
+    ).get_json()
+    for row in by_category:
+        listed = all_pages(
+            world["urls"]["consultations"] + row["records"].removeprefix("/api/v1/consultations"),
+            ADMIN,
+        )
+        assert len(listed) == row["value"], row["breakdown"]
 
 
 def test_a_page_delivered_twice_is_applied_once(world):
