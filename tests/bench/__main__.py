@@ -20,7 +20,7 @@ import requests
 from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import rebuild, rollups
+from tests.bench import freshness, rebuild, rollups
 from tests.support.accounts import run_flask_command
 from tests.support.processes import (
     BIN_DIR,
@@ -99,6 +99,7 @@ def main():
     """Run the benchmarks and print the figures."""
     activities_benchmark()
     rollups.run()
+    freshness.run()
     rebuild.run()
     return 0
 
