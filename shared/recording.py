@@ -123,6 +123,20 @@ class Recorder:
         self.flush()
         return results
 
+    def record_one(self, kind_name, raw):
+        """Record one item and commit: (record, 201) new, (record, 200) a duplicate, or the
+        error its outcome stands for. The record is flagged `duplicate` for the answer."""
+        result = self.record([(kind_name, raw)])[0]
+        self.session.commit()
+        error = outcome_error(result)
+        if error is not None:
+            raise error
+        model = self.kinds[kind_name].model
+        # In hand, except a duplicate person's check-in, which is another record.
+        record = self.known[kind_name].get(result["id"]) or self.session.get(model, result["id"])
+        record.duplicate = result["status"] == DUPLICATE
+        return record, (201 if result["status"] == CREATED else 200)
+
     def _create(self, kind, raw):
         try:
             content = kind.create_schema.load(raw)

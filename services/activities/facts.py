@@ -34,8 +34,3 @@ def facts(activity):
         "online_reach": activity.online_reach,
         "checkins": activity.checkins,
     }
-
-
-def change(before, after):
-    """A feed payload: subtract `before`, add `after` (either may be None)."""
-    return {"before": before, "after": after}

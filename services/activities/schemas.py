@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
 from shared.masking import mask_name
@@ -111,7 +112,7 @@ class ActivityRead(ma.Schema):
 
     def attendance_figure(self, activity):
         """Attendances (人次): the larger of the headcount and the distinct check-ins."""
-        return max(activity.headcount, activity.checkins)
+        return attendances(activity)
 
 
 class CheckInRead(ma.Schema):

@@ -6,35 +6,19 @@ from flask_smorest import Blueprint
 
 from services.activities import corrections, recording
 from services.activities import schemas as s
-from services.activities.models import Activity, CheckIn
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, TYPES
 from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.record_schemas import BatchAnswer, HistoryEntry, batch_request_schema
 from shared.recording import summarise
-from shared.records import CREATED, DUPLICATE, outcome_error, read_history
+from shared.records import read_history
 from shared.scopes import roles_allowed
 
 blp = Blueprint("activities", __name__, description="普法 activities and their attendance.")
 WRITERS = ("admin", "staff")
 READERS = ("admin", "leader", "staff", "service")
 BATCH_REQUEST = batch_request_schema(["activity", "checkin"])
-
-
-def _record_one(kind, raw, model):
-    """Record one item: 201 new, 200 duplicate, else the error its outcome stands for."""
-    session = get_db().session
-    recorder = recording.recorder(session, current_principal())
-    result = recorder.record([(kind, raw)])[0]
-    session.commit()
-    error = outcome_error(result)
-    if error is not None:
-        raise error
-    # The record just written (or found) is in hand; a duplicate person's check-in is not.
-    record = recorder.known[kind].get(result["id"]) or session.get(model, result["id"])
-    record.duplicate = result["status"] == DUPLICATE
-    return record, (201 if result["status"] == CREATED else 200)
 
 
 @blp.route("/activities")
@@ -52,7 +36,9 @@ class Activities(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.ActivityCreate}}})
     def post(self):
         """Record an activity under its client-generated id (safe to retry)."""
-        return _record_one("activity", _json_body(), Activity)
+        return recording.recorder(get_db().session, current_principal()).record_one(
+            "activity", _json_body()
+        )
 
 
 @blp.route("/activities/batch")
@@ -127,7 +113,7 @@ class CheckIns(MethodView):
     def post(self, activity_id):
         """Check a person in (safe to retry; the same person twice counts once)."""
         raw = _json_body() | {"activity_id": str(activity_id)}
-        return _record_one("checkin", raw, CheckIn)
+        return recording.recorder(get_db().session, current_principal()).record_one("checkin", raw)
 
 
 @blp.route("/vocabularies")

@@ -14,11 +14,8 @@ from shared.errors import ApiError
 from shared.record_schemas import BatchAnswer, HistoryEntry, batch_request_schema
 from shared.recording import Recorder, summarise
 from shared.records import (
-    CREATED,
-    DUPLICATE,
     filtered,
     newest_first_page,
-    outcome_error,
     read_history,
 )
 from shared.scopes import roles_allowed
@@ -91,14 +88,7 @@ class Consultations(MethodView):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise ApiError(400, "Send a JSON object.")
-        result = _recorder().record([("consultation", body)])[0]
-        get_db().session.commit()
-        error = outcome_error(result)
-        if error is not None:
-            raise error
-        consultation = get_db().session.get(Consultation, result["id"])
-        consultation.duplicate = result["status"] == DUPLICATE
-        return consultation, (201 if result["status"] == CREATED else 200)
+        return _recorder().record_one("consultation", body)
 
 
 @blp.route("/consultations/batch")
