@@ -34,6 +34,7 @@ from shared.registry_client import service_headers
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
+AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
 # One sync per source at a time; the lock is renewed per page, so a killed worker's
 # lock lapses after this long and the next sync proceeds.
 LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
@@ -91,6 +92,8 @@ def _start_from_aggregate(connection, ns, source):
         service=source,
         headers=service_headers(),
         params={"grouping": aggregate_groupings(source)},
+        # Summing millions of records takes a while; a feed page does not.
+        timeout=(current_app.config["HTTP_CONNECT_TIMEOUT"], AGGREGATE_READ_TIMEOUT),
     )
     if answer.status_code == 404:
         return  # no aggregate: the whole feed is replayed
