@@ -6,10 +6,14 @@ Plain importable functions taking plain values; they run inside the stats app co
 
 import logging
 import os
+import threading
 import time
 import uuid
+from contextlib import contextmanager, suppress
 
+import redis
 from flask import current_app
+from redis.exceptions import LockError
 from rq import Queue, get_current_job
 
 from services.stats import QUEUE_NAME
@@ -35,8 +39,8 @@ from shared.registry_client import service_headers
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
 AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
-# One sync per source at a time; the lock is renewed per page, so a killed worker's
-# lock lapses after this long and the next sync proceeds.
+# One sync per source (and one rebuild) at a time. The lock is short and kept alive by a
+# thread while the job runs, so a killed worker's lock lapses after this long.
 LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
 FRESHNESS = f"{PREFIX}:freshness"
 
@@ -66,11 +70,37 @@ def enqueue_rebuild(connection):
     return False
 
 
-def _catch_up(connection, ns, source, lock, progress=None):
+@contextmanager
+def exclusive(connection, name):
+    """Hold the lock `name` while the block runs, renewing it; yield False if it is taken."""
+    lock = connection.lock(f"{PREFIX}:lock:{name}", timeout=LOCK_SECONDS, thread_local=False)
+    if not lock.acquire(blocking=False):
+        yield False
+        return
+    stopped = threading.Event()
+
+    def renew():
+        while not stopped.wait(LOCK_SECONDS / 3):
+            try:
+                lock.reacquire()
+            except (redis.RedisError, LockError):
+                return
+
+    renewer = threading.Thread(target=renew, daemon=True)
+    renewer.start()
+    try:
+        yield True
+    finally:
+        stopped.set()
+        renewer.join()
+        with suppress(redis.RedisError, LockError):
+            lock.release()
+
+
+def _catch_up(connection, ns, source, progress=None):
     """Apply every page of `source` after the namespace's cursor; return entries applied."""
     applied = 0
     while True:
-        lock.reacquire()  # a short lock, renewed per page: a killed worker frees it soon
         cursor = cursor_of(connection, ns, source)
         page = feed_page(source, cursor)
         if page["entries"] and apply_page(connection, ns, source, cursor, page["entries"]):
@@ -116,19 +146,16 @@ def sync_source(source):
     """Bring the live figures up to date with one source's feed (one sync per source)."""
     connection = get_redis()
     connection.delete(poke_key(source))  # a poke from now on queues the next sync
-    lock = connection.lock(f"{PREFIX}:lock:{source}", timeout=LOCK_SECONDS, blocking=False)
-    if not lock.acquire(blocking=False):
-        return "busy"
-    try:
+    with exclusive(connection, source) as held:
+        if not held:
+            return "busy"
         ns = current_namespace(connection)
         if ns is None:
             enqueue_rebuild(connection)
             return "missing"
-        applied, last_seq = _catch_up(connection, ns, source, lock)
+        applied, last_seq = _catch_up(connection, ns, source)
         _note_freshness(connection, source, cursor_of(connection, ns, source), last_seq)
         return applied
-    finally:
-        lock.release()
 
 
 def rebuild(on_progress=None):
@@ -137,10 +164,9 @@ def rebuild(on_progress=None):
     Progress goes to the RQ job's meta (when run as a job) and to `on_progress`.
     """
     connection = get_redis()
-    lock = connection.lock(f"{PREFIX}:lock:rebuild", timeout=LOCK_SECONDS, blocking=False)
-    if not lock.acquire(blocking=False):
-        return "busy"
-    try:
+    with exclusive(connection, "rebuild") as held:
+        if not held:
+            return "busy"
         connection.delete(f"{PREFIX}:poke:rebuild")
         ns = uuid.uuid4().hex
         job = get_current_job()
@@ -154,15 +180,13 @@ def rebuild(on_progress=None):
 
         for source in SOURCES:
             _start_from_aggregate(connection, ns, source)
-            _catch_up(connection, ns, source, lock, progress)
+            _catch_up(connection, ns, source, progress)
         old = current_namespace(connection)
         connection.set(CURRENT, ns)
         if old and old != ns:
             connection.delete(*keys(old).values())
         log.info("rollups rebuilt into namespace %s", ns)
         return ns
-    finally:
-        lock.release()
 
 
 def tick(connection):
