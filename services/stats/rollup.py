@@ -2,9 +2,9 @@
 
 Each recording service's feed entry carries the record's figures `before` and `after` the
 change; an entry becomes deltas (+1 session, +87 attendances, -87 on a void ...) on the
-fields of one Redis hash. A page of entries and the new cursor are applied in ONE
-MULTI/EXEC, watched on the cursor: a page read twice, or by two workers, is applied once;
-a worker killed half way leaves nothing behind.
+fields of one Redis hash. A page of entries and the new cursor are applied by ONE Lua
+script that first checks the cursor: a page read twice, or by two workers, is applied
+once; a worker killed half way leaves nothing behind.
 
 Key space (ns = the live namespace, swapped atomically by a rebuild):
   pufa:rollup:current            -> ns
