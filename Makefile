@@ -16,7 +16,8 @@ install: $(STAMP) ## create .venv and install the pinned dependencies
 run: $(STAMP) ## start the whole system on embedded defaults
 	$(BIN)/python -m deploy.stack
 
-test: $(STAMP) ## the whole suite, starting the real Redis and processes it needs
+test: $(STAMP) ## the whole suite, starting the real Redis, PostgreSQL and processes it needs
+	bash deploy/ensure-postgresql.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff check and format check
