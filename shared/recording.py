@@ -14,20 +14,20 @@ from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.feed import append_changes, change_entry
 from shared.records import (
+    ACTIVE,
     CONFLICT,
     CREATED,
     DUPLICATE,
     FORBIDDEN,
     INVALID,
     REFUSED,
+    VOID,
     content_digest,
     history_row,
     outcome_error,
     record_history,
     require_version,
 )
-
-ACTIVE, VOID = "active", "void"
 
 
 def outcome(status, message=None, fields=None, record_id=None):

@@ -34,6 +34,9 @@ record_history = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
 )
 
+# The statuses of every client record: never deleted, only voided.
+ACTIVE, VOID = "active", "void"
+
 # The outcome of one item of a write or a batch.
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
 FORBIDDEN, REFUSED = "forbidden", "refused"  # outside the caller's scope; a closed period
@@ -193,5 +196,5 @@ def filtered(statement, model, *, equal, date_from=None, date_to=None, include_v
     if date_to:
         statement = statement.where(model.day <= date_to)
     if not include_void:
-        statement = statement.where(model.status == "active")
+        statement = statement.where(model.status == ACTIVE)
     return statement

@@ -53,11 +53,6 @@ def village_townships():
     return villages
 
 
-def township_codes():
-    """The codes of every township that has villages."""
-    return set(village_townships().values())
-
-
 def villages_of_advisor(advisor_id, day):
     """The village codes an advisor serves on a day (not cached: assignments change)."""
     return set(_get(f"/advisors/{advisor_id}/villages", date=day.isoformat())["villages"])

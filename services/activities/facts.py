@@ -7,8 +7,8 @@ twice, and an activity logged with check-ins only still counts every person once
 A void activity adds nothing. New-media 普法 counts its reach (views), never attendances.
 """
 
-from services.activities.models import VOID
 from services.activities.vocabularies import CADRE_STUDY
+from shared.records import VOID
 
 
 def attendances(activity):

@@ -13,8 +13,8 @@ from services.activities.periods import PeriodGate
 from services.activities.schemas import ActivityCreate, CheckInCreate
 from shared import registry_client
 from shared.clock import LOCAL_ZONE
-from shared.recording import ACTIVE, RecordKind, outcome
-from shared.records import DUPLICATE, FORBIDDEN, INVALID, REFUSED
+from shared.recording import RecordKind, outcome
+from shared.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
 
 
 def _utc(moment):

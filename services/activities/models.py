@@ -5,8 +5,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.recording import ACTIVE, VOID  # noqa: F401 (the statuses of every record)
-
 
 class Base(DeclarativeBase):
     pass

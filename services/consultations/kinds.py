@@ -9,8 +9,8 @@ from shared import registry_client
 from shared.auth import current_principal
 from shared.clock import LOCAL_ZONE
 from shared.pii import keyed_digest
-from shared.recording import VOID, RecordKind, outcome
-from shared.records import FORBIDDEN, INVALID
+from shared.recording import RecordKind, outcome
+from shared.records import FORBIDDEN, INVALID, VOID
 
 
 class ConsultationKind(RecordKind):
