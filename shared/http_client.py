@@ -9,6 +9,7 @@ import threading
 import requests
 from flask import current_app, has_app_context, has_request_context
 
+from shared.auth import issue_token
 from shared.errors import ApiError
 from shared.request_ids import HEADER as REQUEST_ID_HEADER
 from shared.request_ids import current_request_id
@@ -64,3 +65,40 @@ def _unavailable(service, reason):
         code="upstream_unavailable",
         headers={"Retry-After": "5"},
     )
+
+
+def service_headers():
+    """An Authorization header for this component calling another one (a service token)."""
+    token = issue_token(
+        current_app.config["TOKEN_SIGNING_KEY"],
+        subject=current_app.config["COMPONENT"],
+        role="service",
+        ttl_seconds=120,
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def get_json(service, path, *, params=None, timeout=None, missing_ok=False):
+    """GET `path` of another component as this one and return its JSON answer.
+
+    Anything but 200 is a 503 for our caller (never a silent pass); with `missing_ok`, a 404
+    returns None instead.
+    """
+    base = current_app.config["SERVICE_URLS"][service]
+    answer = call(
+        "GET",
+        f"{base}{path}",
+        service=service,
+        headers=service_headers(),
+        params=params,
+        timeout=timeout,
+    )
+    if missing_ok and answer.status_code == 404:
+        return None
+    if answer.status_code != 200:
+        raise ApiError(
+            503,
+            f"The {service} service answered {answer.status_code}; try again shortly.",
+            code="upstream_unavailable",
+        )
+    return answer.json()

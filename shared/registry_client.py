@@ -7,38 +7,15 @@ The registry owns the tree; the others only ask. A registry that does not answer
 import threading
 import time
 
-from flask import current_app
-
 from shared import http_client
-from shared.auth import issue_token
-from shared.errors import ApiError
 
 TREE_TTL_SECONDS = 60
 _tree_cache = {"at": 0.0, "villages": None}
 _lock = threading.Lock()
 
 
-def service_headers():
-    """An Authorization header for this component calling another one."""
-    token = issue_token(
-        current_app.config["TOKEN_SIGNING_KEY"],
-        subject=current_app.config["COMPONENT"],
-        role="service",
-        ttl_seconds=120,
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
 def _get(path, **params):
-    base = current_app.config["SERVICE_URLS"]["registry"]
-    answer = http_client.call(
-        "GET", f"{base}{path}", service="registry", headers=service_headers(), params=params
-    )
-    if answer.status_code != 200:
-        raise ApiError(
-            503, "The registry could not answer; try again shortly.", code="upstream_unavailable"
-        )
-    return answer.json()
+    return http_client.get_json("registry", path, params=params)
 
 
 def village_townships():

@@ -31,10 +31,8 @@ from services.stats.rollup import (
     keys,
 )
 from shared import http_client
-from shared.errors import ApiError
 from shared.poke import poke_key, request_sync
 from shared.redis_client import get_redis
-from shared.registry_client import service_headers
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
@@ -47,17 +45,7 @@ FRESHNESS = f"{PREFIX}:freshness"
 
 def feed_page(source, after, limit=PAGE_SIZE):
     """One page of a recording service's change feed."""
-    base = current_app.config["SERVICE_URLS"][source]
-    answer = http_client.call(
-        "GET",
-        f"{base}/feed",
-        service=source,
-        headers=service_headers(),
-        params={"after": after, "limit": limit},
-    )
-    if answer.status_code != 200:
-        raise ApiError(503, f"The {source} feed answered {answer.status_code}.")
-    return answer.json()
+    return http_client.get_json(source, "/feed", params={"after": after, "limit": limit})
 
 
 def enqueue_rebuild(connection):
@@ -115,21 +103,16 @@ def _start_from_aggregate(connection, ns, source):
     """Seed a fresh namespace with the source's own aggregate, when it offers one."""
     if source not in AGGREGATE_PLANS:
         return
-    base = current_app.config["SERVICE_URLS"][source]
-    answer = http_client.call(
-        "GET",
-        f"{base}/feed/aggregate",
-        service=source,
-        headers=service_headers(),
+    body = http_client.get_json(
+        source,
+        "/feed/aggregate",
         params={"grouping": aggregate_groupings(source)},
         # Summing millions of records takes a while; a feed page does not.
         timeout=(current_app.config["HTTP_CONNECT_TIMEOUT"], AGGREGATE_READ_TIMEOUT),
+        missing_ok=True,
     )
-    if answer.status_code == 404:
+    if body is None:
         return  # no aggregate: the whole feed is replayed
-    if answer.status_code != 200:
-        raise ApiError(503, f"The {source} aggregate answered {answer.status_code}.")
-    body = answer.json()
     effect = aggregate_effect(source, body["groupings"])
     apply_effect(connection, ns, source, 0, body["as_of_seq"], effect)
 

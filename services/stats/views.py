@@ -3,7 +3,6 @@
 import time
 
 import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import validate
@@ -17,7 +16,6 @@ from services.stats.rollup import SOURCES
 from shared import http_client
 from shared.errors import ApiError
 from shared.redis_client import get_redis
-from shared.registry_client import service_headers
 from shared.scopes import roles_allowed
 
 blp = Blueprint("stats", __name__, description="County-wide figures from the rollups.")
@@ -60,17 +58,7 @@ class RankingQuery(ma.Schema):
 def _coverage(year):
     """Coverage on the last day of the year (or today), asked of the registry."""
     day = min(f"{year}-12-31", time.strftime("%Y-%m-%d"))
-    base = current_app.config["SERVICE_URLS"]["registry"]
-    answer = http_client.call(
-        "GET",
-        f"{base}/coverage",
-        service="registry",
-        headers=service_headers(),
-        params={"date": day},
-    )
-    if answer.status_code != 200:
-        raise ApiError(503, "The registry could not answer for coverage.")
-    body = answer.json()
+    body = http_client.get_json("registry", "/coverage", params={"date": day})
     return {
         "date": day,
         "villages": body["villages"],
