@@ -46,3 +46,31 @@ class HistoryEntry(ma.Schema):
     at = fields.String()
     reason = fields.String(allow_none=True)
     data = fields.Dict()
+
+
+class VoidRequest(ma.Schema):
+    version = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class RecordListQuery(ma.Schema):
+    """What every record list takes besides its own filters: dates, voids, a page."""
+
+    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+    village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    include_void = fields.Boolean(load_default=False)
+    cursor = fields.String()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+def page_schema(item_schema):
+    """A page of records: the items and the cursor of the next page (null on the last)."""
+
+    class Page(ma.Schema):
+        items = fields.List(fields.Nested(item_schema))
+        next_cursor = fields.String(allow_none=True)
+
+    Page.__name__ = f"{item_schema.__name__.removesuffix('Read')}Page"
+    return Page

@@ -9,6 +9,7 @@ from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
 from shared.masking import mask_name
+from shared.record_schemas import RecordListQuery, page_schema
 
 CLOCK_SKEW = timedelta(minutes=10)
 # A generous box around Xinjiang: a point outside it is a typing or GPS error.
@@ -64,11 +65,6 @@ class ActivityCreate(ActivityContent):
 
 class ActivityUpdate(ActivityContent):
     version = fields.Integer(required=True, strict=True)
-
-
-class VoidRequest(ma.Schema):
-    version = fields.Integer(required=True, strict=True)
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 
 class CheckInCreate(ma.Schema):
@@ -130,22 +126,13 @@ class CheckInRead(ma.Schema):
         return mask_name(checkin.attendee_name)
 
 
-class ActivityQuery(ma.Schema):
-    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
-    village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
+class ActivityQuery(RecordListQuery):
     type = fields.String(validate=validate.OneOf(TYPES))
     organiser = fields.String(validate=validate.OneOf(ORGANISERS))
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
-    include_void = fields.Boolean(load_default=False)
-    cursor = fields.String()
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
-class ActivityPage(ma.Schema):
-    items = fields.List(fields.Nested(ActivityRead))
-    next_cursor = fields.String(allow_none=True)
+ActivityPage = page_schema(ActivityRead)
 
 
 class PeriodClose(ma.Schema):

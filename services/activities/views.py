@@ -10,7 +10,7 @@ from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, T
 from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
-from shared.record_schemas import BatchAnswer, HistoryEntry, batch_request_schema
+from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.recording import summarise
 from shared.records import read_history
 from shared.scopes import roles_allowed
@@ -77,7 +77,7 @@ class ActivityById(MethodView):
 @blp.route("/activities/<uuid:activity_id>/void")
 class VoidActivity(MethodView):
     @roles_allowed(*WRITERS)
-    @blp.arguments(s.VoidRequest)
+    @blp.arguments(VoidRequest)
     @blp.response(200, s.ActivityRead)
     def post(self, body, activity_id):
         """Void an activity with a reason (never deleted; its figures are withdrawn)."""

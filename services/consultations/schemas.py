@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates
 from shared.auth import current_principal
 from shared.masking import mask_name, mask_phone
 from shared.pii import id_number_problem, mask_id_number
+from shared.record_schemas import RecordListQuery, page_schema
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
 CATEGORIES = (
@@ -65,11 +66,6 @@ class MediationResult(ma.Schema):
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class VoidRequest(ma.Schema):
-    version = fields.Integer(required=True, strict=True)
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
-
-
 def may_see_resident(principal, consultation):
     """The recording advisor and admins see the resident; everyone else a mask."""
     if principal.role == "admin":
@@ -121,21 +117,12 @@ class ConsultationRead(ma.Schema):
         return not may_see_resident(current_principal(), consultation)
 
 
-class ConsultationQuery(ma.Schema):
-    village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
-    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+class ConsultationQuery(RecordListQuery):
     advisor = fields.String()
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
     mediation_result = fields.String(validate=validate.OneOf(["success", "failure"]))
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
-    include_void = fields.Boolean(load_default=False)
-    cursor = fields.String()
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
-class ConsultationPage(ma.Schema):
-    items = fields.List(fields.Nested(ConsultationRead))
-    next_cursor = fields.String(allow_none=True)
+ConsultationPage = page_schema(ConsultationRead)

@@ -11,7 +11,7 @@ from services.consultations.models import Consultation
 from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
-from shared.record_schemas import BatchAnswer, HistoryEntry, batch_request_schema
+from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.recording import Recorder, summarise
 from shared.records import (
     filtered,
@@ -127,7 +127,7 @@ class ConsultationById(MethodView):
 @blp.route("/consultations/<uuid:consultation_id>/void")
 class VoidConsultation(MethodView):
     @roles_allowed("advisor", "admin")
-    @blp.arguments(s.VoidRequest)
+    @blp.arguments(VoidRequest)
     @blp.response(200, s.ConsultationRead)
     def post(self, body, consultation_id):
         """Void a consultation with a reason (never deleted; withdrawn from the figures)."""
