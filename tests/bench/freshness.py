@@ -14,13 +14,10 @@ from services.stats.rollup import current_namespace, field, keys
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from tests.integration.rollup_support import activity_body
-from tests.support.accounts import run_flask_command
 from tests.support.processes import (
     ManagedProcess,
     RedisServer,
-    component_env,
-    free_port,
-    start_components,
+    start_recording_services,
     wait_for,
 )
 
@@ -32,12 +29,7 @@ def run():
     """Drive the writes, watch the figure, print the latency percentiles."""
     var_dir = Path(tempfile.mkdtemp(prefix="pufa-bench-fresh-"))
     redis_server = RedisServer(var_dir / "redis")
-    names = ("registry", "activities", "consultations")
-    ports = {name: free_port() for name in names}
-    extra = {f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in ports.items()}
-    env = component_env(var_dir, redis_server.url, extra)
-    run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
-    processes = start_components(ports, env=env, var_dir=var_dir)
+    processes, env = start_recording_services(var_dir, redis_server.url)
     worker = ManagedProcess(
         [sys.executable, "-m", "services.stats.worker"], env=env, log_path=var_dir / "worker.log"
     )

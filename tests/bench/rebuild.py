@@ -18,7 +18,10 @@ from services.stats import create_app as create_stats
 from services.stats.jobs import rebuild
 from services.stats.rollup import current_namespace, field, keys
 from shared.redis_client import get_redis
-from tests.support.processes import RedisServer, component_env, free_port, start_components
+from tests.support.processes import (
+    RedisServer,
+    start_recording_services,
+)
 
 ROWS = int(os.environ.get("BENCH_REBUILD_ROWS", "1000000"))
 TOWNSHIPS = [f"653222{code}" for code in (*range(100, 105), *range(200, 211))]
@@ -94,12 +97,7 @@ def run():
     baseline = time.perf_counter() - started
 
     redis_server = RedisServer(var_dir / "redis")
-    names = ("registry", "activities", "consultations")
-    ports = {name: free_port() for name in names}
-    extra = {f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in ports.items()}
-    processes = start_components(
-        ports, env=component_env(var_dir, redis_server.url, extra), var_dir=var_dir
-    )
+    processes, _env = start_recording_services(var_dir, redis_server.url)
     try:
         stats = create_stats(
             {

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.accounts import Logins, run_flask_command
-from tests.support.processes import component_env, free_port, start_components
+from tests.support.processes import start_components, wire
 
 
 def start_system(var_dir, redis_url, names, **settings):
@@ -11,10 +11,8 @@ def start_system(var_dir, redis_url, names, **settings):
 
     Returns (processes by name, the environment they run with).
     """
-    ports = {name: free_port() for name in names}
-    extra = {f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    extra.update(HTTP_CONNECT_TIMEOUT="1", HTTP_READ_TIMEOUT="2", **settings)
-    env = component_env(var_dir, redis_url, extra)
+    settings = {"HTTP_CONNECT_TIMEOUT": "1", "HTTP_READ_TIMEOUT": "2"} | settings
+    ports, env = wire(names, var_dir, redis_url, **settings)
     return start_components(ports, env=env, var_dir=var_dir), env
 
 

@@ -8,9 +8,11 @@ import requests
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from tests.integration.rollup_support import activity_body, consultation_body
-from tests.support.accounts import run_flask_command
 from tests.support.postgres import PostgresCluster
-from tests.support.processes import component_env, free_port, start_components
+from tests.support.processes import (
+    RECORDING_SERVICES,
+    start_recording_services,
+)
 
 ADMIN = {
     "Authorization": "Bearer " + issue_token(DEMO_TOKEN_SIGNING_KEY, subject="1", role="admin")
@@ -26,14 +28,9 @@ def on_postgres(tmp_path_factory, redis_server):
     """Registry, activities and consultations each on its own PostgreSQL database."""
     root = tmp_path_factory.mktemp("pg")
     cluster = PostgresCluster()
-    names = ("registry", "activities", "consultations")
-    ports = {name: free_port() for name in names}
-    extra = {f"{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in ports.items()}
-    extra |= {f"{n.upper()}_DATABASE_URL": cluster.url(f"pufa_{n}") for n in names}
-    env = component_env(root, redis_server.url, extra)
+    databases = {f"{n.upper()}_DATABASE_URL": cluster.url(f"pufa_{n}") for n in RECORDING_SERVICES}
     try:
-        run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
-        processes = start_components(ports, env=env, var_dir=root)
+        processes, _env = start_recording_services(root, redis_server.url, **databases)
         yield {name: process.url for name, process in processes.items()}
         for process in processes.values():
             process.stop()

@@ -27,13 +27,11 @@ from tests.integration.rollup_support import (
     drain,
     recount,
 )
-from tests.support.accounts import run_flask_command
 from tests.support.processes import (
     ManagedProcess,
     RedisServer,
     component_env,
-    free_port,
-    start_components,
+    start_recording_services,
     wait_for,
 )
 
@@ -61,11 +59,7 @@ def world(tmp_path_factory):
     """Redis, the three recording services and an in-process stats app wired to them."""
     var_dir = tmp_path_factory.mktemp("rollups")
     redis_server = RedisServer(var_dir / "redis")
-    ports = {name: free_port() for name in ("registry", "activities", "consultations")}
-    extra = {f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    env = component_env(var_dir, redis_server.url, extra)
-    run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
-    processes = start_components(ports, env=env, var_dir=var_dir)
+    processes, _env = start_recording_services(var_dir, redis_server.url)
     urls = {name: process.url for name, process in processes.items()}
     stats = create_stats({"REDIS_URL": redis_server.url, "SERVICE_URLS": urls})
     world = {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}

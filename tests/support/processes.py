@@ -156,3 +156,26 @@ class ServiceProcess(ManagedProcess):
             return requests.get(f"{self.url}/readyz", timeout=1).ok
         except requests.RequestException:
             return False
+
+
+RECORDING_SERVICES = ("registry", "activities", "consultations")
+
+
+def wire(names, var_dir, redis_url, **settings):
+    """Free ports for the named components, and the environment that points each of them
+    at the others and at Redis (plus any settings)."""
+    ports = {name: free_port() for name in names}
+    urls = {f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    return ports, component_env(var_dir, redis_url, urls | settings)
+
+
+def start_recording_services(var_dir, redis_url, **settings):
+    """The registry (loaded with Moyu), activities and consultations as real processes.
+
+    Returns (processes by name, the environment they run with).
+    """
+    from tests.support.accounts import run_flask_command
+
+    ports, env = wire(RECORDING_SERVICES, var_dir, redis_url, **settings)
+    run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
+    return start_components(ports, env=env, var_dir=var_dir), env
