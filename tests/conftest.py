@@ -57,3 +57,22 @@ def registry_service(tmp_path_factory, redis_server):
     registry_client.forget_cache()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def app_asking_registry(tmp_path, redis_url, registry_service):
+    """Build a recording service's app on a fresh SQLite file that asks the real registry
+    (or, given `registry_url`, another address: a dead one to test outages)."""
+
+    def build(create_app, name, registry_url=None):
+        registry_client.forget_cache()
+        return create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp_path / name}.db",
+                "REDIS_URL": redis_url,
+                "SERVICE_URLS": {"registry": registry_url or registry_service.url},
+            }
+        )
+
+    yield build
+    registry_client.forget_cache()

@@ -13,14 +13,8 @@ OTHER_TOWNSHIP = "653222200"
 
 
 @pytest.fixture
-def activities_app(tmp_path, redis_url, registry_service):
-    return create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'activities.db'}",
-            "REDIS_URL": redis_url,
-            "SERVICE_URLS": {"registry": registry_service.url},
-        }
-    )
+def activities_app(app_asking_registry):
+    return app_asking_registry(create_app, "activities")
 
 
 @pytest.fixture

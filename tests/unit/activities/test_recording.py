@@ -105,23 +105,14 @@ def test_a_closed_period_refuses_late_records_unless_excepted(
     assert api.post("/periods/exceptions", json=grant, headers=staff).status_code == 403
 
 
-def test_registry_down_is_503_and_nothing_stored(tmp_path, redis_url, staff, make_activity):
+def test_registry_down_is_503_and_nothing_stored(app_asking_registry, staff, make_activity):
     from services.activities import create_app
-    from shared import registry_client
 
-    registry_client.forget_cache()
-    dead = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-            "REDIS_URL": redis_url,
-            "SERVICE_URLS": {"registry": "http://127.0.0.1:9"},
-        }
-    ).test_client()
+    dead = app_asking_registry(create_app, "dead", registry_url="http://127.0.0.1:9").test_client()
     answer = dead.post("/activities", json=make_activity(), headers=staff)
     assert answer.status_code == 503
     assert answer.get_json()["error"]["code"] == "upstream_unavailable"
     assert dead.get("/activities", headers=staff).get_json()["items"] == []
-    registry_client.forget_cache()
 
 
 def test_cursor_pagination_walks_every_record_once(api, staff, make_activity):

@@ -17,14 +17,8 @@ def id_number(first17="65322219900101123"):
 
 
 @pytest.fixture
-def consultations_app(tmp_path, redis_url, registry_service):
-    return create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'consultations.db'}",
-            "REDIS_URL": redis_url,
-            "SERVICE_URLS": {"registry": registry_service.url},
-        }
-    )
+def consultations_app(app_asking_registry):
+    return app_asking_registry(create_app, "consultations")
 
 
 @pytest.fixture

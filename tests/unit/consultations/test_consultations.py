@@ -78,22 +78,13 @@ def test_scope_survives_a_reassignment(api, advisor, make_consultation, registry
     assert record(newcomer, "2025-02-28") == 403
 
 
-def test_registry_down_is_503_and_nothing_stored(tmp_path, redis_url, advisor, make_consultation):
+def test_registry_down_is_503_and_nothing_stored(app_asking_registry, advisor, make_consultation):
     from services.consultations import create_app
-    from shared import registry_client
 
-    registry_client.forget_cache()
-    dead = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}",
-            "REDIS_URL": redis_url,
-            "SERVICE_URLS": {"registry": "http://127.0.0.1:9"},
-        }
-    ).test_client()
+    dead = app_asking_registry(create_app, "dead", registry_url="http://127.0.0.1:9").test_client()
     answer = dead.post("/consultations", json=make_consultation(), headers=advisor())
     assert answer.status_code == 503
     assert dead.get("/consultations", headers=advisor()).get_json()["items"] == []
-    registry_client.forget_cache()
 
 
 def test_the_stored_rows_hold_no_plaintext_pii(api, advisor, make_consultation, tmp_path):
