@@ -2,30 +2,34 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-import requests
 from flask import Blueprint, current_app, jsonify
 
+from shared import http_client
 from shared.auth import public
+from shared.errors import ApiError
 from shared.health import run_checks
 
 health_blueprint = Blueprint("health", __name__)
 CHECK_TIMEOUT = (1.0, 2.0)
 
 
-def service_readiness(base_url):
+def service_readiness(service, base_url):
     """Ask one service's /readyz; return (ready, its checks or an error)."""
     try:
-        answer = requests.get(f"{base_url}/readyz", timeout=CHECK_TIMEOUT)
-        body = answer.json()
-        return answer.status_code == 200, body.get("checks", {})
-    except (requests.RequestException, ValueError) as exc:
-        return False, {"error": type(exc).__name__}
+        answer = http_client.call(
+            "GET", f"{base_url}/readyz", service=service, timeout=CHECK_TIMEOUT
+        )
+        return answer.status_code == 200, answer.json().get("checks", {})
+    except (ApiError, ValueError) as exc:
+        return False, {"error": getattr(exc, "code", type(exc).__name__)}
 
 
 def system_report(service_urls, redis):
     """Readiness of every service, Redis, and the stats worker (from the stats service)."""
     with ThreadPoolExecutor(max_workers=len(service_urls)) as pool:
-        futures = {name: pool.submit(service_readiness, url) for name, url in service_urls.items()}
+        futures = {
+            name: pool.submit(service_readiness, name, url) for name, url in service_urls.items()
+        }
         answers = {name: future.result() for name, future in futures.items()}
     components = {}
     for name, (ready, checks) in answers.items():
