@@ -1,5 +1,6 @@
 """The database helper: one engine and scoped session per app, schema by Alembic only."""
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -8,7 +9,10 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from shared.errors import ApiError
 from shared.poke import forget_feed_change, poke_after_commit
+
+BUSY_TIMEOUT_SECONDS = 15
 
 
 def make_engine(url):
@@ -18,7 +22,16 @@ def make_engine(url):
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+    engine = create_engine(
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        # A connection for every thread of a worker (gunicorn runs 8): none opened per request.
+        pool_size=16,
+    )
+    # SQLite has one writer at a time. The threads of this process queue for it here and are
+    # woken the moment it frees; SQLite's busy handler (which sleeps and polls, leaving the
+    # CPU idle) is left to arbitrate between processes only.
+    writer = threading.Lock()
 
     @event.listens_for(engine, "connect")
     def tune_sqlite(dbapi_connection, _record):
@@ -26,7 +39,7 @@ def make_engine(url):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -35,9 +48,25 @@ def make_engine(url):
     def begin(connection):
         # A writer takes the write lock up front, so concurrent writers wait (busy timeout)
         # instead of failing on a lock upgrade; a read-only request never blocks anyone.
-        read_only = has_request_context() and request.method in ("GET", "HEAD")
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if has_request_context() and request.method in ("GET", "HEAD"):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not writer.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            raise ApiError(503, "The database is busy; try again.", code="database_busy",
+                           headers={"Retry-After": "1"})  # fmt: skip
+        connection.info["holds_writer"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release_writer(connection.info)
+            raise
 
+    def release_writer(info):
+        if info.pop("holds_writer", False):
+            writer.release()
+
+    # After the COMMIT or ROLLBACK itself: the connection goes back to the pool.
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: release_writer(record.info))
     return engine
 
 

@@ -31,6 +31,7 @@ change_log = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
 )
 
+CHANGE_INSERT = change_log.insert()
 FEED_READERS = ("service", "admin")
 MAX_PAGE = 5000
 
@@ -67,7 +68,7 @@ def append_changes(session, entries):
         # Sequence values are taken before commit; serialise appenders so that the
         # order of `seq` is the order of commits and a reader never skips an entry.
         session.execute(sa.text("LOCK TABLE change_log IN EXCLUSIVE MODE"))
-    session.execute(change_log.insert(), entries)
+    session.connection().execute(CHANGE_INSERT, entries)
     mark_feed_changed(session)
 
 

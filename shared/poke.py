@@ -1,10 +1,13 @@
 """After a commit that appended to the change feed, poke the stats queue (coalesced).
 
-A failure to reach Redis is logged and never fails the write: the worker's scheduled
-catch-up finds the entries anyway.
+The poke is sent by a background thread of the process, so no write waits for Redis and a
+burst of commits costs one poke. A failure to reach Redis is logged and never fails the
+write: the worker's scheduled catch-up finds the entries anyway.
 """
 
 import logging
+import os
+import threading
 
 import redis
 from flask import current_app, has_app_context
@@ -34,15 +37,49 @@ def request_sync(connection, source):
     return False
 
 
+class Poker:
+    """One background thread per process that sends the pokes asked of it.
+
+    Every poke asked after a commit is sent after that commit (a poke asked while one is
+    being sent is sent again), so no committed entry waits for the scheduled catch-up.
+    """
+
+    def __init__(self):
+        self._wanted = {}  # source -> Redis connection
+        self._condition = threading.Condition()
+        self._thread, self._pid = None, None
+
+    def ask(self, connection, source):
+        """Have `source` poked soon, from the background thread."""
+        with self._condition:
+            self._wanted[source] = connection
+            if self._thread is None or self._pid != os.getpid():  # none yet, or forked
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="poker", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def _run(self):
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._wanted)
+                wanted, self._wanted = self._wanted, {}
+            for source, connection in wanted.items():
+                try:
+                    request_sync(connection, source)
+                except redis.RedisError:
+                    log.warning("could not poke the stats queue for %s; the scheduled sync will",
+                                source)  # fmt: skip
+
+
+_poker = Poker()
+
+
 def poke_after_commit(session):
     """The after_commit hook: poke once if the transaction changed the feed."""
     if not session.info.pop("feed_changed", False) or not has_app_context():
         return
-    source = current_app.config["COMPONENT"]
-    try:
-        request_sync(current_app.extensions["redis"], source)
-    except redis.RedisError:
-        log.warning("could not poke the stats queue for %s; the scheduled sync will", source)
+    _poker.ask(current_app.extensions["redis"], current_app.config["COMPONENT"])
 
 
 def forget_feed_change(session, *_args):

@@ -5,7 +5,14 @@ does the rest: validation per item, idempotency by client id (duplicate / confli
 the kind's own checks (scope, registry, periods), the insert, the history row and the
 feed entry carrying the record's figures before and after, all in the caller's ONE
 transaction. Corrections (`revise`) and voids go through the same path.
+
+Speed matters here (a village's whole offline queue arrives as one batch): every item is
+validated before the first statement, so the database's write lock is held only for the
+look-ups and inserts; new records are plain `NewRecord`s inserted with one Core statement
+per kind at `flush`, not ORM instances going through the unit of work.
 """
+
+import functools
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
@@ -19,15 +26,22 @@ from shared.records import (
     CREATED,
     DUPLICATE,
     FORBIDDEN,
+    HISTORY_INSERT,
     INVALID,
     REFUSED,
     VOID,
     content_digest,
     history_row,
     outcome_error,
-    record_history,
     require_version,
 )
+
+
+class NewRecord:
+    """A record created in this request: its column values as attributes, until `flush`."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
 
 
 def outcome(status, message=None, fields=None, record_id=None):
@@ -57,10 +71,11 @@ class RecordKind:
         return content_digest(values)
 
     def build(self, recorder, record_id, digest, values):
-        """The new model instance."""
+        """The new record (a `NewRecord`, or a transient model instance when the model
+        computes columns itself): all its columns set."""
         now = utcnow()
         extra = {"version": 1, "status": ACTIVE, "updated_at": now} if self.versioned else {}
-        return self.model(
+        return NewRecord(
             id=record_id,
             digest=digest,
             recorded_by=recorder.principal.subject,
@@ -68,6 +83,10 @@ class RecordKind:
             **extra,
             **values,
         )
+
+    def row(self, record):
+        """The new record's row for the insert."""
+        return {column.name: getattr(record, column.name) for column in self.model.__table__.c}
 
     def facts(self, record):
         """The record's contribution to the figures (None: nothing)."""
@@ -89,6 +108,7 @@ class Recorder:
         self.principal = principal
         self.kinds = {kind.name: kind for kind in kinds}
         self.known = {kind.name: {} for kind in kinds}
+        self.new = {kind.name: [] for kind in kinds}  # created here, inserted at flush
         self.memos = {}
         self.history = []
         self.changes = []
@@ -100,26 +120,33 @@ class Recorder:
         return self.memos[key]
 
     def load(self, kind_name, ids):
-        """Fetch stored records of a kind by id into `known` (one query)."""
+        """Fetch stored records of a kind by id into `known`. Which ids exist is one light
+        query; only those found (retries, a check-in's activity) are loaded as instances."""
         kind, known = self.kinds[kind_name], self.known[kind_name]
         wanted = [i for i in {str(i) for i in ids} if i not in known]
         if wanted:
-            rows = self.session.scalars(sa.select(kind.model).where(kind.model.id.in_(wanted)))
-            known.update({row.id: row for row in rows})
+            statements = _statements(kind.model.__table__)
+            found = self.session.connection().scalars(statements.existing, {"ids": wanted}).all()
+            if found:
+                model = kind.model
+                rows = self.session.scalars(sa.select(model).where(model.id.in_(found)))
+                known.update({row.id: row for row in rows})
         return known
 
     def record(self, items):
         """Apply (kind, raw) items in the order the kinds were given; one result each."""
         results = [None] * len(items)
         for name, kind in self.kinds.items():
-            mine = [
-                (i, raw if isinstance(raw, dict) else {})
-                for i, (k, raw) in enumerate(items)
-                if k == name
-            ]
-            self.load(name, [raw.get("id") for _, raw in mine if raw.get("id")])
-            for index, raw in mine:
-                results[index] = {"index": index, "kind": name} | self._create(kind, raw)
+            mine = []
+            for index, (item_kind, raw) in enumerate(items):
+                if item_kind == name:
+                    content, result = self._validate(kind, raw)
+                    mine.append((index, content))
+                    results[index] = {"index": index, "kind": name} | (result or {})
+            self.load(name, [content["id"] for _, content in mine if content is not None])
+            for index, content in mine:
+                if content is not None:
+                    results[index] |= self._create(kind, content)
         self.flush()
         return results
 
@@ -137,11 +164,16 @@ class Recorder:
         record.duplicate = result["status"] == DUPLICATE
         return record, (201 if result["status"] == CREATED else 200)
 
-    def _create(self, kind, raw):
+    @staticmethod
+    def _validate(kind, raw):
+        """(content, None) for a valid item, (None, its INVALID result) otherwise."""
+        raw = raw if isinstance(raw, dict) else {}
         try:
-            content = kind.create_schema.load(raw)
+            return kind.create_schema.load(raw), None
         except ValidationError as exc:
-            return _shape(outcome(INVALID, "Not valid.", exc.messages, raw.get("id")))
+            return None, _shape(outcome(INVALID, "Not valid.", exc.messages, raw.get("id")))
+
+    def _create(self, kind, content):
         record_id, values = str(content["id"]), kind.values(content, None)
         digest = kind.digest(values)
         existing = self.known[kind.name].get(record_id)
@@ -153,7 +185,7 @@ class Recorder:
         if problem is not None:
             return _shape(problem | {"id": problem["id"] or record_id})
         record = kind.build(self, record_id, digest, values)
-        self.session.add(record)
+        self.new[kind.name].append(record)
         self.known[kind.name][record_id] = record
         kind.after_create(self, record)
         if kind.versioned:
@@ -231,12 +263,35 @@ class Recorder:
         record.updated_at = utcnow()
 
     def flush(self):
-        """Write the records, their history and their feed entries."""
+        """Write the new records (kind by kind, in the order the kinds were given), the
+        changed ones, their history and their feed entries."""
+        for name, records in self.new.items():
+            if records:
+                kind = self.kinds[name]
+                self.session.connection().execute(
+                    _statements(kind.model.__table__).insert,
+                    [kind.row(record) for record in records],
+                )
+                self.new[name] = []
         self.session.flush()
         if self.history:
-            self.session.execute(record_history.insert(), self.history)
+            self.session.connection().execute(HISTORY_INSERT, self.history)
         append_changes(self.session, self.changes)
         self.history, self.changes = [], []
+
+
+@functools.cache
+def _statements(table):
+    """A table's statements, built once: building and keying them costs more than running."""
+    ids = sa.bindparam("ids", expanding=True)
+    return _TableStatements(
+        existing=sa.select(table.c.id).where(table.c.id.in_(ids)), insert=table.insert()
+    )
+
+
+class _TableStatements:
+    def __init__(self, *, existing, insert):
+        self.existing, self.insert = existing, insert
 
 
 def _shape(result):

@@ -34,6 +34,8 @@ record_history = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
 )
 
+HISTORY_INSERT = record_history.insert()
+
 # The statuses of every client record: never deleted, only voided.
 ACTIVE, VOID = "active", "void"
 

@@ -132,8 +132,9 @@ class CheckInKind(RecordKind):
         found = _township_problem(recorder, activity.township_code, activity.day)
         if found:
             return found
-        recorder.session.flush()  # earlier check-ins of this batch count as already here
-        same_person = recorder.session.scalar(
+        person = (activity.id, values["attendee_key"])
+        here = recorder.memo("checked_in_here", dict)  # check-ins of this batch, not yet stored
+        same_person = here.get(person) or recorder.session.scalar(
             sa.select(CheckIn.id).where(
                 CheckIn.activity_id == activity.id, CheckIn.attendee_key == values["attendee_key"]
             )
@@ -143,6 +144,8 @@ class CheckInKind(RecordKind):
         return None
 
     def after_create(self, recorder, record):
+        here = recorder.memo("checked_in_here", dict)
+        here[(record.activity_id, record.attendee_key)] = record.id
         activity = recorder.known["activity"][record.activity_id]
         before = facts(activity)
         activity.checkins += 1

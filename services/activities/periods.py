@@ -14,12 +14,15 @@ def period_of(day):
     return f"{day.year:04d}-{day.month:02d}"
 
 
+CLOSED_PERIODS = sa.select(ClosedPeriod.__table__.c.period)
+
+
 class PeriodGate:
     """Which periods are closed, read once per request; exceptions only when one is."""
 
     def __init__(self, session):
         self.session = session
-        self.closed = set(session.scalars(sa.select(ClosedPeriod.period)).all())
+        self.closed = set(session.connection().scalars(CLOSED_PERIODS).all())
         self._exceptions = None
 
     def _excepted(self, period, township_code):

@@ -74,6 +74,10 @@ class ConsultationKind(RecordKind):
             )
         return None
 
+    def build(self, recorder, record_id, digest, values):
+        """A (transient) Consultation: the model keeps the resident only encrypted."""
+        return self.model(**vars(super().build(recorder, record_id, digest, values)))
+
     def facts(self, record):
         """What the rollups count: no personal data at all."""
         if record.status == VOID:

@@ -1,10 +1,11 @@
-"""`make bench`: activities write throughput against a bare Flask + SQLite insert, and the
+"""`make bench`: activities write throughput against a bare Flask + SQLite insert, the
 rollup apply rate against pipelined INCR (tests/bench/rollups.py), and a full rebuild of a
 million activities against a raw SQLite GROUP BY (tests/bench/rebuild.py).
 
 Starts the bundled Redis, a registry (Moyu), the activities service and a bare insert
 endpoint under the same gunicorn settings, then prints items/s and the ratios:
 single create vs bare insert (target >= 0.6x) and 500-item batches (target >= 5,000/s).
+`python -m tests.bench activities rebuild` runs only the benchmarks named.
 """
 
 import sys
@@ -95,12 +96,14 @@ def start_bare(var_dir, env):
     return process, url
 
 
-def main():
-    """Run the benchmarks and print the figures."""
-    activities_benchmark()
-    rollups.run()
-    freshness.run()
-    rebuild.run()
+def main(names):
+    """Run the named benchmarks (all by default) and print the figures."""
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        return 2
+    for name in names or BENCHMARKS:
+        BENCHMARKS[name]()
     return 0
 
 
@@ -146,5 +149,12 @@ def activities_benchmark():
     print(f"activity batch of {BATCH_SIZE}:    {batch_rate:8.0f} items/s  (target >= 5,000/s)")
 
 
+BENCHMARKS = {
+    "activities": activities_benchmark,
+    "rollups": rollups.run,
+    "freshness": freshness.run,
+    "rebuild": rebuild.run,
+}
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

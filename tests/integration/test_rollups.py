@@ -288,8 +288,8 @@ def test_a_worker_killed_while_applying_loses_and_doubles_nothing(world, tmp_pat
 def test_metrics_show_lag_and_queue_depth_and_the_cli_rebuilds(world):
     drain(world["stats"])
     post(world, "activities", "/activities", activity_body(123))
-    with world["stats"].app_context():  # the poke queued a sync that has not run yet
-        assert get_redis().llen("rq:queue:stats") >= 1
+    with world["stats"].app_context():  # the poke queues a sync that does not run yet
+        wait_for(lambda: get_redis().llen("rq:queue:stats") >= 1, 5, "the poke")
     body = world["stats"].test_client().get("/metrics").get_data(as_text=True)
     assert "stats_queue_depth" in body and 'stats_entries_behind{source="activities"}' in body
     drain(world["stats"])
