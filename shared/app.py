@@ -108,8 +108,8 @@ def create_recording_service(
 ):
     """A component that records data: its own database and a change feed for the rollups.
 
-    `aggregate(session, columns)` (optional) sums the current records' figures grouped by
-    columns, so that a rebuild need not replay the whole feed.
+    `aggregate` (optional, a shared.aggregates.AggregateSpec) lets a rebuild start from
+    the current records' figures summed by columns instead of replaying the whole feed.
     """
     from shared.feed import feed_blueprint
 

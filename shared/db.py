@@ -1,6 +1,8 @@
 """The database helper: one engine and scoped session per app, schema by Alembic only."""
 
 import threading
+import weakref
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +15,8 @@ from shared.errors import ApiError
 from shared.poke import forget_feed_change, poke_after_commit
 
 BUSY_TIMEOUT_SECONDS = 15
+READ_ONLY = "pufa_read_only"  # an execution option: this connection only reads
+_writers = weakref.WeakKeyDictionary()  # SQLite engine -> the lock its writer threads take
 
 
 def make_engine(url):
@@ -31,7 +35,7 @@ def make_engine(url):
     # SQLite has one writer at a time. The threads of this process queue for it here and are
     # woken the moment it frees; SQLite's busy handler (which sleeps and polls, leaving the
     # CPU idle) is left to arbitrate between processes only.
-    writer = threading.Lock()
+    writer = _writers[engine] = threading.Lock()
 
     @event.listens_for(engine, "connect")
     def tune_sqlite(dbapi_connection, _record):
@@ -48,12 +52,11 @@ def make_engine(url):
     def begin(connection):
         # A writer takes the write lock up front, so concurrent writers wait (busy timeout)
         # instead of failing on a lock upgrade; a read-only request never blocks anyone.
-        if has_request_context() and request.method in ("GET", "HEAD"):
+        reading = has_request_context() and request.method in ("GET", "HEAD")
+        if reading or connection.get_execution_options().get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
             return
-        if not writer.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-            raise ApiError(503, "The database is busy; try again.", code="database_busy",
-                           headers={"Retry-After": "1"})  # fmt: skip
+        _take(writer)
         connection.info["holds_writer"] = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -68,6 +71,32 @@ def make_engine(url):
     # After the COMMIT or ROLLBACK itself: the connection goes back to the pool.
     event.listen(engine.pool, "checkin", lambda _dbapi, record: release_writer(record.info))
     return engine
+
+
+def _take(lock):
+    if not lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+        raise ApiError(503, "The database is busy; try again.", code="database_busy",
+                       headers={"Retry-After": "1"})  # fmt: skip
+
+
+@contextmanager
+def writers_held(engine):
+    """Keep every writer of a SQLite database (in every process) waiting while the block
+    runs: readers started inside it all see the same snapshot. Keep the block short."""
+    lock = _writers[engine]
+    _take(lock)
+    try:
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                raw.cursor().execute("ROLLBACK")
+        finally:
+            raw.close()
+    finally:
+        lock.release()
 
 
 def upgrade_schema(engine, migrations_dir):

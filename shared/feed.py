@@ -13,6 +13,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.aggregates import aggregate_as_of
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.poke import mark_feed_changed
@@ -159,13 +160,9 @@ class FeedAggregate(MethodView):
         A rebuild starts from here and replays only the feed after `as_of_seq`, instead
         of every entry since the beginning. All groupings come from one snapshot.
         """
-        aggregate = current_app.extensions.get("feed_aggregate")
-        if aggregate is None:
+        spec = current_app.extensions.get("feed_aggregate")
+        if spec is None:
             raise ApiError(404, "This feed has no aggregate; replay it from the start.")
-        session = get_db().session
-        as_of = last_seq(session)  # the first read fixes the snapshot of this transaction
-        groupings = []
-        for grouping in query["grouping"]:
-            columns = grouping.split(",")
-            groupings.append({"by": columns, "groups": aggregate(session, columns)})
-        return {"as_of_seq": as_of, "groupings": groupings}
+        groupings = [grouping.split(",") for grouping in query["grouping"]]
+        as_of, grouped = aggregate_as_of(get_db().session, spec, groupings, last_seq)
+        return {"as_of_seq": as_of, "groupings": grouped}

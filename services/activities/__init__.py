@@ -9,12 +9,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config=None):
     """Build the activities service app."""
-    from services.activities.aggregate import aggregate
+    from services.activities.aggregate import SPEC
     from services.activities.period_views import periods_blp
     from services.activities.views import blp
 
     app, api = create_recording_service(
-        "activities", __name__, config=config, migrations_dir=MIGRATIONS, aggregate=aggregate
+        "activities", __name__, config=config, migrations_dir=MIGRATIONS, aggregate=SPEC
     )
     api.register_blueprint(blp)
     api.register_blueprint(periods_blp)

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from services.activities.models import Activity
 from services.activities.vocabularies import CADRE_STUDY
-from shared.aggregates import grouped_sums
+from shared.aggregates import AggregateSpec
 
 COLUMNS = {"day", "township_code", "village_code", "type", "organiser", "audience"}
 _attendances = sa.case(
@@ -21,6 +21,4 @@ METRICS = {
 }
 
 
-def aggregate(session, columns):
-    """Sums of the activity figures grouped by `columns` (same rule as facts.attendances)."""
-    return grouped_sums(session, Activity, columns, COLUMNS, METRICS)
+SPEC = AggregateSpec(Activity, columns=COLUMNS, metrics=METRICS)

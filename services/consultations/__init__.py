@@ -9,11 +9,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config=None):
     """Build the consultations service app."""
-    from services.consultations.aggregate import aggregate
+    from services.consultations.aggregate import SPEC
     from services.consultations.views import blp
 
     app, api = create_recording_service(
-        "consultations", __name__, config=config, migrations_dir=MIGRATIONS, aggregate=aggregate
+        "consultations", __name__, config=config, migrations_dir=MIGRATIONS, aggregate=SPEC
     )
     api.register_blueprint(blp)
     return app

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from services.consultations.models import Consultation
-from shared.aggregates import grouped_sums
+from shared.aggregates import AggregateSpec
 
 COLUMNS = {
     "day",
@@ -18,6 +18,4 @@ COLUMNS = {
 METRICS = {"consultations": sa.func.count()}
 
 
-def aggregate(session, columns):
-    """Counts of active consultations grouped by `columns`."""
-    return grouped_sums(session, Consultation, columns, COLUMNS, METRICS)
+SPEC = AggregateSpec(Consultation, columns=COLUMNS, metrics=METRICS)

@@ -24,11 +24,12 @@ from services.stats.rollup import (
     SOURCES,
     aggregate_effect,
     aggregate_groupings,
-    apply_effect,
     apply_page,
     current_namespace,
     cursor_of,
     keys,
+    orphan_namespaces,
+    seed,
 )
 from shared import http_client
 from shared.poke import poke_key, request_sync
@@ -113,8 +114,7 @@ def _start_from_aggregate(connection, ns, source):
     )
     if body is None:
         return  # no aggregate: the whole feed is replayed
-    effect = aggregate_effect(source, body["groupings"])
-    apply_effect(connection, ns, source, 0, body["as_of_seq"], effect)
+    seed(connection, ns, source, body["as_of_seq"], aggregate_effect(source, body["groupings"]))
 
 
 def _note_freshness(connection, source, cursor, last_seq):
@@ -151,6 +151,8 @@ def rebuild(on_progress=None):
         if not held:
             return "busy"
         connection.delete(f"{PREFIX}:poke:rebuild")
+        for orphan in orphan_namespaces(connection):
+            connection.delete(*keys(orphan).values())
         ns = uuid.uuid4().hex
         job = get_current_job()
 

@@ -13,8 +13,6 @@ Key space (ns = the live namespace, swapped atomically by a rebuild):
   pufa:rollup:<ns>:advisors      set   ids of active advisors
 """
 
-from collections import Counter
-
 PREFIX = "pufa:rollup"
 CURRENT = f"{PREFIX}:current"
 SOURCES = ("registry", "activities", "consultations")
@@ -50,42 +48,43 @@ def _places(facts):
     return pairs
 
 
-def activity_fields(facts):
-    """The (field, amount) pairs an activity's facts add."""
-    amounts = {metric: facts[metric] for metric in ACTIVITY_METRICS}
+def _add_fields(deltas, facts, sign, amounts, breakdowns):
+    """Add `sign` x each amount to its field in every place x breakdown the facts count in
+    (villages: no breakdowns). `deltas` is a plain dict: this runs for every feed entry."""
+    for period, area in _places(facts):
+        for breakdown in breakdowns if area[0] != "v" else ("all",):
+            suffix = f"|{period}|{area}|{breakdown}"
+            for metric, amount in amounts:
+                name = metric + suffix
+                deltas[name] = deltas.get(name, 0) + sign * amount
+
+
+def add_activity(deltas, facts, sign):
+    """Fold an activity's facts (added or, with sign -1, taken away) into deltas."""
+    amounts = [(metric, facts[metric]) for metric in ACTIVITY_METRICS if facts[metric]]
     if facts.get("cadre_study"):
-        amounts |= {"cadre_sessions": 1, "cadre_attendances": facts["attendances"]}
-    out = []
-    for period, area in _places(facts):
-        breakdowns = ["all"]
-        if not area.startswith("village"):
-            breakdowns += [f"{name}:{facts[name]}" for name in ACTIVITY_BREAKDOWNS]
-        for breakdown in breakdowns:
-            out += [(field(m, period, area, breakdown), n) for m, n in amounts.items() if n]
-    return out
+        amounts += [("cadre_sessions", 1), ("cadre_attendances", facts["attendances"])]
+    breakdowns = ["all", *(f"{name}:{facts[name]}" for name in ACTIVITY_BREAKDOWNS)]
+    _add_fields(deltas, facts, sign, [a for a in amounts if a[1]], breakdowns)
 
 
-def consultation_fields(facts):
-    """The (field, amount) pairs a consultation's facts add."""
-    out = []
-    for period, area in _places(facts):
-        breakdowns = ["all"]
-        if not area.startswith("village"):
-            breakdowns += [
-                f"{name}:{facts[name]}" for name in CONSULTATION_BREAKDOWNS if facts.get(name)
-            ]
-        out += [(field("consultations", period, area, b), 1) for b in breakdowns]
-    return out
+def add_consultation(deltas, facts, sign):
+    """Fold a consultation's facts into deltas."""
+    breakdowns = [
+        "all",
+        *(f"{name}:{facts[name]}" for name in CONSULTATION_BREAKDOWNS if facts.get(name)),
+    ]
+    _add_fields(deltas, facts, sign, [("consultations", 1)], breakdowns)
 
 
-FIELD_MAKERS = {"activity": activity_fields, "consultation": consultation_fields}
+FOLDERS = {"activity": add_activity, "consultation": add_consultation}
 
 
 class PageEffect:
     """What a page of feed entries does to the figures: field deltas and advisor changes."""
 
     def __init__(self):
-        self.deltas = Counter()
+        self.deltas = {}
         self.advisors_on, self.advisors_off = set(), set()
 
     def add_entry(self, entry):
@@ -99,21 +98,19 @@ class PageEffect:
                 payload["advisor_id"]
             )
             return
-        maker = FIELD_MAKERS.get(entry["entity"])
-        if maker is None:  # villages, assignments: coverage is asked of the registry
+        fold = FOLDERS.get(entry["entity"])
+        if fold is None:  # villages, assignments: coverage is asked of the registry
             return
         for sign, facts in ((-1, payload.get("before")), (1, payload.get("after"))):
             if facts:
-                for name, amount in maker(facts):
-                    self.deltas[name] += sign * amount
+                fold(self.deltas, facts, sign)
 
     def script_arguments(self):
-        """The effect as APPLY_SCRIPT's arguments: the deltas, then advisors on and off."""
-        arguments = []
-        deltas = [(name, amount) for name, amount in self.deltas.items() if amount]
-        arguments.append(len(deltas))
-        for name, amount in deltas:
-            arguments += [name, amount]
+        """The effect as APPLY_SCRIPT's arguments: the deltas packed into ONE string of
+        "amount field" lines (thousands of separate arguments cost more to send than to
+        apply), then the advisors on and off."""
+        packed = "".join(f"{amount} {name}\n" for name, amount in self.deltas.items() if amount)
+        arguments = [packed]
         for group in (self.advisors_on, self.advisors_off):
             arguments.append(len(group))
             arguments += sorted(group)
@@ -125,12 +122,10 @@ class PageEffect:
 APPLY_SCRIPT = """
 local cursor = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
 if cursor ~= ARGV[2] then return 0 end
-local i = 4
-local deltas = tonumber(ARGV[i])
-for k = 1, deltas do
-  redis.call('HINCRBY', KEYS[2], ARGV[i + 2 * k - 1], ARGV[i + 2 * k])
+for amount, name in string.gmatch(ARGV[4], '(%-?%d+) ([^\\n]+)\\n') do
+  redis.call('HINCRBY', KEYS[2], name, amount)
 end
-i = i + 2 * deltas + 1
+local i = 5
 local on = tonumber(ARGV[i])
 for k = 1, on do redis.call('SADD', KEYS[3], ARGV[i + k]) end
 i = i + on + 1
@@ -171,6 +166,35 @@ def apply_effect(connection, ns, source, expected_cursor, new_cursor, effect):
     return bool(applied)
 
 
+SEED_CHUNK = 50_000
+
+
+def seed(connection, ns, source, cursor, effect):
+    """Start a namespace being rebuilt (not live yet) from a source's aggregate: write its
+    fields (each source has its own), then set its cursor. Plain HSETs, not the script:
+    the namespace is not read until it is swapped in, and a rebuild that dies before that
+    leaves it behind, to be cleared by the next (see orphan_namespaces)."""
+    names = keys(ns)
+    if cursor_of(connection, ns, source):
+        raise RuntimeError(f"{source} was already seeded in namespace {ns}")
+    deltas = [(name, amount) for name, amount in effect.deltas.items() if amount]
+    for start in range(0, len(deltas), SEED_CHUNK):
+        connection.hset(names["figures"], mapping=dict(deltas[start : start + SEED_CHUNK]))
+    connection.hset(names["cursor"], source, cursor)
+
+
+def orphan_namespaces(connection):
+    """Namespaces neither live nor being built: what an interrupted rebuild left behind.
+    Call it only while holding the rebuild lock."""
+    live = current_namespace(connection)
+    found = set()
+    for key in connection.scan_iter(match=f"{PREFIX}:*", count=1000):
+        parts = key.decode().split(":")
+        if len(parts) == 4 and parts[3] in keys("-"):
+            found.add(parts[2])
+    return sorted(found - {live})
+
+
 def apply_page(connection, ns, source, expected_cursor, entries):
     """Apply a page of feed entries after `expected_cursor` (see apply_effect)."""
     effect = PageEffect()
@@ -192,37 +216,41 @@ AGGREGATE_PLANS = {
 
 
 def aggregate_groupings(source):
-    """The groupings to ask a source's aggregate for."""
-    plan = AGGREGATE_PLANS[source]
-    by_township = ["day,township_code"]
-    by_township += [f"day,township_code,{name}" for name in plan["breakdowns"]]
-    return [*by_township, "day,village_code"]
+    """The groupings to ask a source's aggregate for: every breakdown of a township and a
+    day at once (one grouped scan of the records), and villages by month."""
+    breakdowns = ",".join(AGGREGATE_PLANS[source]["breakdowns"])
+    return [f"day,township_code,{breakdowns}", "month,village_code"]
 
 
 def aggregate_effect(source, groupings):
     """The effect of a source's aggregate: the same fields the feed entries would give."""
     effect = PageEffect()
-    metrics = AGGREGATE_PLANS[source]["metrics"]
+    plan = AGGREGATE_PLANS[source]
+    metrics = plan["metrics"]
     for grouping in groupings:
-        by = grouping["by"]
+        by_village = "village_code" in grouping["by"]
         for group in grouping["groups"]:
-            day = group["day"]
-            if "village_code" in by:
+            if by_village:
                 if not group["village_code"]:
                     continue
-                places = [(p, f"village:{group['village_code']}") for p in (day[:7], day[:4])]
-                breakdown = "all"
+                month = group["month"]
+                places = [(p, f"village:{group['village_code']}") for p in (month, month[:4])]
+                breakdowns = ("all",)
             else:
+                day = group["day"]
                 township = f"township:{group['township_code']}"
                 places = [(p, a) for p in (day, day[:7], day[:4]) for a in ("county", township)]
-                extra = [name for name in by if name not in ("day", "township_code")]
-                if extra and group[extra[0]] in (None, ""):
-                    continue
-                breakdown = f"{extra[0]}:{group[extra[0]]}" if extra else "all"
-            for metric in metrics:
-                if group[metric]:
-                    for period, area in places:
-                        effect.deltas[field(metric, period, area, breakdown)] += group[metric]
+                breakdowns = (
+                    "all",
+                    *(f"{name}:{group[name]}" for name in plan["breakdowns"] if group[name]),
+                )
+            amounts = [(metric, group[metric]) for metric in metrics if group[metric]]
+            for period, area in places:
+                for breakdown in breakdowns:
+                    suffix = f"|{period}|{area}|{breakdown}"
+                    for metric, amount in amounts:
+                        name = metric + suffix
+                        effect.deltas[name] = effect.deltas.get(name, 0) + amount
     return effect
 
 

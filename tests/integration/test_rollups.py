@@ -176,6 +176,23 @@ def test_redis_losing_its_data_rebuilds_the_same_figures(world):
     assert_figures_equal_records(world)
 
 
+def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures(world):
+    drain(world["stats"])
+    before = summary(world)
+    with world["stats"].app_context():
+        connection = get_redis()
+        live = current_namespace(connection)
+        left = keys("interrupted")  # a rebuild that died after seeding, before the swap
+        connection.hset(left["figures"], mapping={"sessions|2024|county|all": 99})
+        connection.hset(left["cursor"], "activities", 5)
+        ns = rebuild()
+        assert ns != live and current_namespace(connection) == ns
+        assert not any(connection.exists(key) for key in left.values())
+        assert not any(connection.exists(key) for key in keys(live).values())
+    assert summary(world) == before
+    assert_figures_equal_records(world)
+
+
 def test_a_write_accepted_while_redis_is_down_is_counted_after(world):
     drain(world["stats"])
     redis_server = world["redis"]

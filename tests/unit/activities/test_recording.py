@@ -1,5 +1,8 @@
 """Recording activities: idempotent ids, validation naming fields, scope, closed periods."""
 
+import pytest
+
+from shared import aggregates
 from tests.unit.activities.conftest import OTHER_TOWNSHIP
 
 
@@ -166,3 +169,30 @@ def test_the_aggregate_sums_current_records_as_of_a_feed_position(
         "grouping": ["colour"]
     }
     assert api.get("/feed/aggregate?grouping=day", headers=staff).status_code == 403
+
+
+@pytest.mark.parametrize("parts", [1, 3])
+def test_the_aggregate_in_parallel_parts_equals_the_aggregate_in_one(
+    api, staff, auth_header, make_activity, monkeypatch, parts
+):
+    for n in range(12):
+        day = f"2024-05-{10 + n % 4:02d}T10:00:00+08:00"
+        ends = f"2024-05-{10 + n % 4:02d}T11:00:00+08:00"
+        api.post(
+            "/activities",
+            json=make_activity(headcount=10 + n, starts_at=day, ends_at=ends),
+            headers=staff,
+        )
+    grouping = "grouping=day,township_code,type&grouping=month,village_code"
+    monkeypatch.setattr(aggregates, "PARTS", parts)
+    body = api.get(f"/feed/aggregate?{grouping}", headers=auth_header("service")).get_json()
+    by_day, by_village = (grouping["groups"] for grouping in body["groupings"])
+    assert sorted((g["day"], g["sessions"], g["attendances"]) for g in by_day) == [
+        ("2024-05-10", 3, 10 + 14 + 18),
+        ("2024-05-11", 3, 11 + 15 + 19),
+        ("2024-05-12", 3, 12 + 16 + 20),
+        ("2024-05-13", 3, 13 + 17 + 21),
+    ]
+    assert [(g["month"], g["sessions"], g["attendances"]) for g in by_village] == [
+        ("2024-05", 12, sum(range(10, 22)))
+    ]
