@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from services.stats.rollup import current_namespace, field, keys, read_figures
+from services.stats.rollup import current_namespace, keys
 from shared.errors import ApiError
 
 ACTIVITY_METRICS = (
@@ -62,61 +62,73 @@ def drilldown(metric, period, area, breakdown="all"):
     return f"{RECORD_LISTS[source]}?{urlencode(query)}"
 
 
-def figure(values, metric, period, area, breakdown="all"):
+def figure(metric, period, area, breakdown, value):
     """One figure with its value and its drill-down."""
     return {
         "metric": metric,
         "period": period,
         "area": area,
         "breakdown": breakdown,
-        "value": values.get(field(metric, period, area, breakdown), 0),
+        "value": value,
         "records": drilldown(metric, period, area, breakdown),
     }
 
 
+def _glob(text):
+    """`text` matched literally in a Redis glob pattern."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
+
+
+def sums(connection, metric, period, area, breakdown, bucket):
+    """Totals of the stored fields that make up a figure, grouped by `bucket(parts)` of
+    each field ("metric|period|area|breakdown" split in four).
+
+    The rollups keep townships by day and villages by month (services/stats/rollup.py), so
+    a month or a year is the sum of its days (or months), the county the sum of its
+    townships. `metric` and `breakdown` are glob patterns; one HSCAN reads them all.
+    """
+    ns = live_namespace(connection)
+    village = area.startswith("village:")
+    stored = 7 if village else 10  # YYYY-MM or YYYY-MM-DD
+    if len(period) > stored:
+        return {}  # villages are not kept by day
+    periods = _glob(period) + ("-*" if len(period) < stored else "")
+    places = "township:*" if area == "county" else _glob(area)
+    totals = {}
+    pattern = f"{metric}|{periods}|{places}|{breakdown}"
+    for name, value in connection.hscan_iter(keys(ns)["figures"], match=pattern, count=5000):
+        key = bucket(name.decode().split("|", 3))
+        totals[key] = totals.get(key, 0) + int(value)
+    return totals
+
+
 def figures(connection, metrics, period, area="county", breakdown="all"):
     """Several metrics for one period, area and breakdown."""
-    ns = live_namespace(connection)
-    names = [field(m, period, area, breakdown) for m in metrics]
-    values = read_figures(connection, ns, names)
-    return {m: figure(values, m, period, area, breakdown) for m in metrics}
-
-
-def scan(connection, pattern):
-    """Every (field, value) of the live figures matching a glob pattern."""
-    ns = live_namespace(connection)
-    return {
-        name.decode(): int(value)
-        for name, value in connection.hscan_iter(keys(ns)["figures"], match=pattern, count=1000)
-    }
+    totals = sums(connection, "*", period, area, _glob(breakdown), lambda parts: parts[0])
+    return {m: figure(m, period, area, breakdown, totals.get(m, 0)) for m in metrics}
 
 
 def breakdown_of(connection, metric, period, area, dimension):
     """A metric split by one dimension (type, organiser, audience, category ...)."""
-    found = scan(connection, f"{metric}|{period}|{area}|{dimension}:*")
-    rows = [
-        figure({name: value}, metric, period, area, name.split("|", 3)[3])
-        for name, value in found.items()
-        if value
-    ]
+    totals = sums(
+        connection, _glob(metric), period, area, f"{_glob(dimension)}:*", lambda parts: parts[3]
+    )
+    rows = [figure(metric, period, area, name, value) for name, value in totals.items() if value]
     return sorted(rows, key=lambda row: -row["value"])
 
 
 def township_ranking(connection, metric, period):
     """Townships by a metric, largest first."""
-    found = scan(connection, f"{metric}|{period}|township:*|all")
-    rows = [
-        figure({name: value}, metric, period, name.split("|")[2]) for name, value in found.items()
-    ]
+    totals = sums(connection, _glob(metric), period, "county", "all", lambda parts: parts[2])
+    rows = [figure(metric, period, township, "all", value) for township, value in totals.items()]
     return sorted(rows, key=lambda row: (-row["value"], row["area"]))
 
 
 def monthly_trend(connection, metric, year, area="county"):
     """A metric month by month through a year."""
+    totals = sums(connection, _glob(metric), year, area, "all", lambda parts: parts[1][:7])
     months = [f"{year}-{month:02d}" for month in range(1, 13)]
-    ns = live_namespace(connection)
-    values = read_figures(connection, ns, [field(metric, m, area) for m in months])
-    return [figure(values, metric, m, area) for m in months]
+    return [figure(metric, month, area, "all", totals.get(month, 0)) for month in months]
 
 
 def active_advisors(connection):

@@ -9,7 +9,8 @@ once; a worker killed half way leaves nothing behind.
 Key space (ns = the live namespace, swapped atomically by a rebuild):
   pufa:rollup:current            -> ns
   pufa:rollup:<ns>:cursor        hash  source -> last applied seq
-  pufa:rollup:<ns>:figures       hash  "metric|period|area|breakdown" -> integer
+  pufa:rollup:<ns>:figures       hash  "metric|day|township:<code>|breakdown" and
+                                       "metric|month|village:<code>|all" -> integer
   pufa:rollup:<ns>:advisors      set   ids of active advisors
 """
 
@@ -37,14 +38,12 @@ def field(metric, period, area, breakdown="all"):
 
 
 def _places(facts):
-    """(period, area) pairs a record counts in: day, month and year; county, township,
-    village (villages by month and year only, to keep the hash small)."""
-    day = facts["day"]
-    periods = (day, day[:7], day[:4])
-    township = f"township:{facts['township_code']}"
-    pairs = [(period, area) for period in periods for area in ("county", township)]
+    """(period, area) pairs a record is counted in: its day in its township, and its month
+    in its village. Months, years and the county are sums of these, added up when read
+    (services/stats/figures.py): a write touches a few fields, not dozens."""
+    pairs = [(facts["day"], f"township:{facts['township_code']}")]
     if facts.get("village_code"):
-        pairs += [(period, f"village:{facts['village_code']}") for period in periods[1:]]
+        pairs.append((facts["day"][:7], f"village:{facts['village_code']}"))
     return pairs
 
 
@@ -233,30 +232,18 @@ def aggregate_effect(source, groupings):
             if by_village:
                 if not group["village_code"]:
                     continue
-                month = group["month"]
-                places = [(p, f"village:{group['village_code']}") for p in (month, month[:4])]
+                area, period = f"village:{group['village_code']}", group["month"]
                 breakdowns = ("all",)
             else:
-                day = group["day"]
-                township = f"township:{group['township_code']}"
-                places = [(p, a) for p in (day, day[:7], day[:4]) for a in ("county", township)]
+                area, period = f"township:{group['township_code']}", group["day"]
                 breakdowns = (
                     "all",
                     *(f"{name}:{group[name]}" for name in plan["breakdowns"] if group[name]),
                 )
-            amounts = [(metric, group[metric]) for metric in metrics if group[metric]]
-            for period, area in places:
-                for breakdown in breakdowns:
-                    suffix = f"|{period}|{area}|{breakdown}"
-                    for metric, amount in amounts:
+            for breakdown in breakdowns:
+                suffix = f"|{period}|{area}|{breakdown}"
+                for metric in metrics:
+                    if group[metric]:
                         name = metric + suffix
-                        effect.deltas[name] = effect.deltas.get(name, 0) + amount
+                        effect.deltas[name] = effect.deltas.get(name, 0) + group[metric]
     return effect
-
-
-def read_figures(connection, ns, names):
-    """The values of some figure fields (0 where nothing was counted)."""
-    if not names:
-        return {}
-    values = connection.hmget(keys(ns)["figures"], names)
-    return {name: int(value or 0) for name, value in zip(names, values, strict=True)}

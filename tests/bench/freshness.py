@@ -22,7 +22,14 @@ from tests.support.processes import (
 )
 
 SECONDS, BATCH, EVERY = 10, 50, 0.1
-SESSIONS = field("sessions", "2024", "county")
+# Every write lands on one day in one township: the watcher reads that one figure.
+DAY, TOWNSHIP = "2024-06-01", "653222100"
+SESSIONS = field("sessions", DAY, f"township:{TOWNSHIP}")
+HERE = {
+    "starts_at": f"{DAY}T10:00:00+08:00",
+    "ends_at": f"{DAY}T11:00:00+08:00",
+    "township_code": TOWNSHIP,
+}
 
 
 def run():
@@ -58,7 +65,13 @@ def run():
         total, number, started = 0, 0, time.perf_counter()
         while time.perf_counter() - started < SECONDS:
             tick = time.perf_counter()
-            items = [{"kind": "activity", "data": activity_body(number + n)} for n in range(BATCH)]
+            items = [
+                {
+                    "kind": "activity",
+                    "data": activity_body(number + n, **HERE),
+                }
+                for n in range(BATCH)
+            ]
             number += BATCH
             answer = requests.post(url, json={"items": items}, headers=headers, timeout=30)
             assert answer.status_code == 200, answer.text[:200]

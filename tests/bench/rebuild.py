@@ -15,8 +15,8 @@ from pathlib import Path
 
 from services.activities import create_app as create_activities
 from services.stats import create_app as create_stats
+from services.stats import figures
 from services.stats.jobs import rebuild
-from services.stats.rollup import current_namespace, field, keys
 from shared.redis_client import get_redis
 from tests.support.processes import (
     RedisServer,
@@ -109,11 +109,7 @@ def run():
             started = time.perf_counter()
             rebuild()
             took = time.perf_counter() - started
-            connection = get_redis()
-            ns = current_namespace(connection)
-            sessions = int(
-                connection.hget(keys(ns)["figures"], field("sessions", "2024", "county"))
-            )
+            sessions = figures.figures(get_redis(), ["sessions"], "2024")["sessions"]["value"]
     finally:
         for process in processes.values():
             process.stop()

@@ -30,6 +30,25 @@ def test_expired_token_is_401(client, make_token):
     assert response.get_json()["error"]["code"] == "token_expired"
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires(client, make_token):
+    token = make_token("admin", now=time.time() - 58.5, ttl_seconds=60)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/whoami", headers=headers).status_code == 200
+    assert client.get("/whoami", headers=headers).status_code == 200  # remembered
+    time.sleep(1.6)
+    response = client.get("/whoami", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "token_expired"
+
+
+def test_a_token_signed_with_another_key_is_refused_even_when_remembered(client, make_token):
+    token = make_token("admin")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/whoami", headers=headers).status_code == 200
+    client.application.config["TOKEN_SIGNING_KEY"] = "a-rotated-key-that-is-long-enough-for-hmac"
+    assert client.get("/whoami", headers=headers).status_code == 401
+
+
 @pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer not.a.jwt"])
 def test_malformed_authorization_is_401(client, header):
     assert client.get("/whoami", headers={"Authorization": header}).status_code == 401
