@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from services.stats.rollup import current_namespace, keys
+from services.stats.rollup import current_namespace, keys, total_dimension
 from shared.errors import ApiError
 
 ACTIVITY_METRICS = (
@@ -102,9 +102,19 @@ def sums(connection, metric, period, area, breakdown, bucket):
     return totals
 
 
+def _breakdown_glob(metric, area, breakdown):
+    """The stored breakdowns that add up to `breakdown`: a township's (or the county's)
+    total is the sum over the metric's total dimension (rollup.total_dimension)."""
+    if breakdown != "all" or area.startswith("village:"):
+        return _glob(breakdown)
+    return f"{total_dimension(metric)}:*"
+
+
 def figures(connection, metrics, period, area="county", breakdown="all"):
-    """Several metrics for one period, area and breakdown."""
-    totals = sums(connection, "*", period, area, _glob(breakdown), lambda parts: parts[0])
+    """Several metrics for one period, area and breakdown (one HSCAN per kind of total)."""
+    totals = {}
+    for pattern in sorted({_breakdown_glob(m, area, breakdown) for m in metrics}):
+        totals |= sums(connection, "*", period, area, pattern, lambda parts: parts[0])
     return {m: figure(m, period, area, breakdown, totals.get(m, 0)) for m in metrics}
 
 
@@ -119,14 +129,16 @@ def breakdown_of(connection, metric, period, area, dimension):
 
 def township_ranking(connection, metric, period):
     """Townships by a metric, largest first."""
-    totals = sums(connection, _glob(metric), period, "county", "all", lambda parts: parts[2])
+    pattern = _breakdown_glob(metric, "county", "all")
+    totals = sums(connection, _glob(metric), period, "county", pattern, lambda parts: parts[2])
     rows = [figure(metric, period, township, "all", value) for township, value in totals.items()]
     return sorted(rows, key=lambda row: (-row["value"], row["area"]))
 
 
 def monthly_trend(connection, metric, year, area="county"):
     """A metric month by month through a year."""
-    totals = sums(connection, _glob(metric), year, area, "all", lambda parts: parts[1][:7])
+    pattern = _breakdown_glob(metric, area, "all")
+    totals = sums(connection, _glob(metric), year, area, pattern, lambda parts: parts[1][:7])
     months = [f"{year}-{month:02d}" for month in range(1, 13)]
     return [figure(metric, month, area, "all", totals.get(month, 0)) for month in months]
 

@@ -37,6 +37,13 @@ def field(metric, period, area, breakdown="all"):
     return f"{metric}|{period}|{area}|{breakdown}"
 
 
+def total_dimension(metric):
+    """The breakdown whose values add up to a metric's total in a township: every activity
+    has exactly one type and every consultation one category, so a township's total is
+    the sum over them and is not stored again (villages, without breakdowns, keep "all")."""
+    return "category" if metric == "consultations" else "type"
+
+
 def _places(facts):
     """(period, area) pairs a record is counted in: its day in its township, and its month
     in its village. Months, years and the county are sums of these, added up when read
@@ -49,7 +56,7 @@ def _places(facts):
 
 def _add_fields(deltas, facts, sign, amounts, breakdowns):
     """Add `sign` x each amount to its field in every place x breakdown the facts count in
-    (villages: no breakdowns). `deltas` is a plain dict: this runs for every feed entry."""
+    (villages: only "all"). `deltas` is a plain dict: this runs for every feed entry."""
     for period, area in _places(facts):
         for breakdown in breakdowns if area[0] != "v" else ("all",):
             suffix = f"|{period}|{area}|{breakdown}"
@@ -63,16 +70,13 @@ def add_activity(deltas, facts, sign):
     amounts = [(metric, facts[metric]) for metric in ACTIVITY_METRICS if facts[metric]]
     if facts.get("cadre_study"):
         amounts += [("cadre_sessions", 1), ("cadre_attendances", facts["attendances"])]
-    breakdowns = ["all", *(f"{name}:{facts[name]}" for name in ACTIVITY_BREAKDOWNS)]
+    breakdowns = [f"{name}:{facts[name]}" for name in ACTIVITY_BREAKDOWNS]
     _add_fields(deltas, facts, sign, [a for a in amounts if a[1]], breakdowns)
 
 
 def add_consultation(deltas, facts, sign):
     """Fold a consultation's facts into deltas."""
-    breakdowns = [
-        "all",
-        *(f"{name}:{facts[name]}" for name in CONSULTATION_BREAKDOWNS if facts.get(name)),
-    ]
+    breakdowns = [f"{name}:{facts[name]}" for name in CONSULTATION_BREAKDOWNS if facts.get(name)]
     _add_fields(deltas, facts, sign, [("consultations", 1)], breakdowns)
 
 
@@ -121,8 +125,9 @@ class PageEffect:
 APPLY_SCRIPT = """
 local cursor = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
 if cursor ~= ARGV[2] then return 0 end
+local call, figures = redis.call, KEYS[2]  -- locals: this loop runs for every field
 for amount, name in string.gmatch(ARGV[4], '(%-?%d+) ([^\\n]+)\\n') do
-  redis.call('HINCRBY', KEYS[2], name, amount)
+  call('HINCRBY', figures, name, amount)
 end
 local i = 5
 local on = tonumber(ARGV[i])
@@ -236,10 +241,7 @@ def aggregate_effect(source, groupings):
                 breakdowns = ("all",)
             else:
                 area, period = f"township:{group['township_code']}", group["day"]
-                breakdowns = (
-                    "all",
-                    *(f"{name}:{group[name]}" for name in plan["breakdowns"] if group[name]),
-                )
+                breakdowns = [f"{name}:{group[name]}" for name in plan["breakdowns"] if group[name]]
             for breakdown in breakdowns:
                 suffix = f"|{period}|{area}|{breakdown}"
                 for metric in metrics:

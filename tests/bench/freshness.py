@@ -22,13 +22,14 @@ from tests.support.processes import (
 )
 
 SECONDS, BATCH, EVERY = 10, 50, 0.1
-# Every write lands on one day in one township: the watcher reads that one figure.
-DAY, TOWNSHIP = "2024-06-01", "653222100"
-SESSIONS = field("sessions", DAY, f"township:{TOWNSHIP}")
+# Every write is one type, on one day, in one township: the watcher reads that one field.
+DAY, TOWNSHIP, TYPE = "2024-06-01", "653222100", "法润巴扎"
+SESSIONS = field("sessions", DAY, f"township:{TOWNSHIP}", f"type:{TYPE}")
 HERE = {
     "starts_at": f"{DAY}T10:00:00+08:00",
     "ends_at": f"{DAY}T11:00:00+08:00",
     "township_code": TOWNSHIP,
+    "type": TYPE,
 }
 
 
