@@ -153,6 +153,49 @@ def test_breakdowns_and_rankings_add_up_to_the_total(world):
         assert len(listed) == row["value"], row["breakdown"]
 
 
+def _listed(world, figure):
+    """What the records behind a figure add up to, listed through its drill-down."""
+    service = "consultations" if figure["metric"] == "consultations" else "activities"
+    path = figure["records"].removeprefix(f"/api/v1/{service}")
+    records = all_pages(world["urls"][service] + path, ADMIN)
+    if figure["metric"] == "attendances":
+        return sum(record["attendances"] for record in records)
+    return len(records)
+
+
+@pytest.mark.parametrize(
+    ("metric", "period", "area"),
+    [
+        ("sessions", "2024-03-04", "county"),
+        ("attendances", "2024-03", "county"),
+        ("sessions", "2024", "township:653222100"),
+        ("attendances", "2024-03", "township:653222101"),
+        ("attendances", "2024-03-04", "township:653222100"),
+        ("sessions", "2024", "village:653222100001"),
+        ("attendances", "2024-03", "village:653222100001"),
+        ("consultations", "2024", "county"),
+        ("consultations", "2024-03", "village:653222100001"),
+    ],
+)
+def test_a_figure_of_any_period_and_area_is_the_records_behind_it(world, metric, period, area):
+    """Only a township's days and a village's months are stored: months, years and the
+    county are summed when read, and must still be exactly the records."""
+    for number in range(6):
+        day = {"starts_at": "2024-03-04T10:00:00+08:00", "ends_at": "2024-03-04T11:00:00+08:00"}
+        village = {"village_code": "653222100001"} if number % 2 == 0 else {}
+        post(world, "activities", "/activities", activity_body(number, **day, **village))
+        post(world, "consultations", "/consultations", consultation_body(number), ADVISOR)
+    drain(world["stats"])
+    answer = (
+        world["stats"]
+        .test_client()
+        .get(f"/figures?metric={metric}&period={period}&area={area}", headers=ADMIN)
+    )
+    assert answer.status_code == 200, answer.get_json()
+    (figure,) = answer.get_json()
+    assert figure["value"] > 0 and figure["value"] == _listed(world, figure)
+
+
 def test_a_page_delivered_twice_is_applied_once(world):
     drain(world["stats"])
     post(world, "activities", "/activities", activity_body(99))
