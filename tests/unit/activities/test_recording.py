@@ -1,5 +1,7 @@
 """Recording activities: idempotent ids, validation naming fields, scope, closed periods."""
 
+import threading
+
 import pytest
 
 from shared import aggregates
@@ -196,3 +198,39 @@ def test_the_aggregate_in_parallel_parts_equals_the_aggregate_in_one(
     assert [(g["month"], g["sessions"], g["attendances"]) for g in by_village] == [
         ("2024-05", 12, sum(range(10, 22)))
     ]
+
+
+def test_the_aggregate_is_exactly_its_feed_position_while_writes_go_on(
+    activities_app, staff, auth_header, make_activity, feed, monkeypatch
+):
+    """Its parts run on several connections: all of them, and the position, must see one
+    snapshot, or a record written meanwhile would be counted twice or lost on rebuild."""
+    monkeypatch.setattr(aggregates, "PARTS", 3)
+    stop, statuses = threading.Event(), []
+
+    def write():
+        client = activities_app.test_client()
+        while not stop.is_set():
+            answer = client.post("/activities", json=make_activity(), headers=staff)
+            statuses.append(answer.status_code)
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    try:
+        client, service = activities_app.test_client(), auth_header("service")
+        answers = []
+        for _ in range(8):
+            answer = client.get("/feed/aggregate?grouping=day,township_code", headers=service)
+            answers.append(answer.get_json())
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join()
+    assert statuses and set(statuses) == {201}
+    seqs = [entry["seq"] for entry in feed() if entry["action"] == "create"]
+    positions = {answer["as_of_seq"] for answer in answers}
+    assert len(positions) > 1  # the writes really went on between the aggregates
+    for answer in answers:
+        sessions = sum(group["sessions"] for group in answer["groupings"][0]["groups"])
+        assert sessions == sum(1 for seq in seqs if seq <= answer["as_of_seq"])
