@@ -10,7 +10,7 @@ same snapshot and the sums are exactly those as of that position.
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import sqlalchemy as sa
 
@@ -75,20 +75,13 @@ def aggregate_as_of(session, spec, groupings, position):
     return as_of, [_result(g, rows, spec) for g, rows in zip(groupings, parts, strict=True)]
 
 
-class _pinned_reader:
-    """A connection whose read transaction (and so its snapshot) starts on entering."""
-
-    def __init__(self, engine, position):
-        self.connection = engine.connect().execution_options(**{READ_ONLY: True})
-        self.position = position
-
-    def __enter__(self):
-        self.connection.begin()
-        self.position(self.connection)
-        return self.connection
-
-    def __exit__(self, *_exc):
-        self.connection.close()
+@contextmanager
+def _pinned_reader(engine, position):
+    """A read-only connection whose transaction (and so its snapshot) starts at once."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        connection.begin()
+        position(connection)
+        yield connection
 
 
 def _result(grouping, parts, spec):
