@@ -68,7 +68,8 @@ def make_engine(url):
         if info.pop("holds_writer", False):
             writer.release()
 
-    # After the COMMIT or ROLLBACK itself: the connection goes back to the pool.
+    # After the COMMIT or ROLLBACK itself: the connection goes back to the pool (an
+    # invalidated one too: tests/unit/test_db.py).
     event.listen(engine.pool, "checkin", lambda _dbapi, record: release_writer(record.info))
     return engine
 

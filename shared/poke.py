@@ -70,6 +70,8 @@ class Poker:
                 except redis.RedisError:
                     log.warning("could not poke the stats queue for %s; the scheduled sync will",
                                 source)  # fmt: skip
+                except Exception:  # the thread must outlive any surprise: it serves every write
+                    log.exception("poking the stats queue for %s failed", source)
 
 
 _poker = Poker()
