@@ -42,6 +42,7 @@ AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
 # thread while the job runs, so a killed worker's lock lapses after this long.
 LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
 FRESHNESS = f"{PREFIX}:freshness"
+LEGACY_CURRENT = (f"{PREFIX}:current",)  # what pointed at the live namespace before v2
 
 
 def feed_page(source, after, limit=PAGE_SIZE):
@@ -153,6 +154,7 @@ def rebuild(on_progress=None):
         connection.delete(f"{PREFIX}:poke:rebuild")
         for orphan in orphan_namespaces(connection):
             connection.delete(*keys(orphan).values())
+        connection.delete(*LEGACY_CURRENT)
         ns = uuid.uuid4().hex
         job = get_current_job()
 

@@ -7,7 +7,7 @@ script that first checks the cursor: a page read twice, or by two workers, is ap
 once; a worker killed half way leaves nothing behind.
 
 Key space (ns = the live namespace, swapped atomically by a rebuild):
-  pufa:rollup:current            -> ns
+  pufa:rollup:current:<scheme>   -> ns
   pufa:rollup:<ns>:cursor        hash  source -> last applied seq
   pufa:rollup:<ns>:figures       hash  "metric|day|township:<code>|breakdown" and
                                        "metric|month|village:<code>|all" -> integer
@@ -15,7 +15,11 @@ Key space (ns = the live namespace, swapped atomically by a rebuild):
 """
 
 PREFIX = "pufa:rollup"
-CURRENT = f"{PREFIX}:current"
+# The field scheme of the figures hash. Bump it when the scheme changes: the live namespace
+# of the old scheme is then missing for this code, the worker rebuilds by itself, and the
+# rebuild clears the old namespace like any other it does not own.
+SCHEME = "v2"  # v2: a township's days under each breakdown, a village's months
+CURRENT = f"{PREFIX}:current:{SCHEME}"
 SOURCES = ("registry", "activities", "consultations")
 ACTIVITY_METRICS = ("sessions", "attendances", "online_reach", "checkins")
 ACTIVITY_BREAKDOWNS = ("type", "organiser", "audience")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from services.stats import create_app as create_stats
 from services.stats.jobs import feed_page, rebuild
-from services.stats.rollup import apply_page, current_namespace, cursor_of, keys
+from services.stats.rollup import CURRENT, apply_page, current_namespace, cursor_of, keys
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.redis_client import get_redis
@@ -233,6 +233,28 @@ def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures
         assert not any(connection.exists(key) for key in left.values())
         assert not any(connection.exists(key) for key in keys(live).values())
     assert summary(world) == before
+    assert_figures_equal_records(world)
+
+
+def test_figures_kept_under_an_older_field_scheme_are_rebuilt_not_misread(world):
+    drain(world["stats"])
+    before = summary(world)
+    with world["stats"].app_context():
+        connection = get_redis()
+        live = current_namespace(connection)
+        old = keys("old-scheme")  # what a v1 deployment left: months and years stored too
+        connection.set("pufa:rollup:current", "old-scheme")
+        connection.hset(old["figures"], mapping={"sessions|2024-03|township:653222100|all": 7})
+        connection.hset(old["cursor"], "activities", 10**6)
+        connection.delete(CURRENT)  # as if this code met only the older scheme's state
+    client = world["stats"].test_client()
+    assert client.get("/summary?year=2024", headers=ADMIN).status_code == 503
+    drain(world["stats"])
+    assert summary(world) == before
+    with world["stats"].app_context():
+        assert current_namespace(connection) not in (None, live, "old-scheme")
+        assert not any(connection.exists(key) for key in old.values())
+        assert not connection.exists("pufa:rollup:current")
     assert_figures_equal_records(world)
 
 
