@@ -219,15 +219,22 @@ def test_redis_losing_its_data_rebuilds_the_same_figures(world):
     assert_figures_equal_records(world)
 
 
+def stray_namespace(connection, ns, figures):
+    """Keys of a namespace this code does not own (some figures and a cursor), written."""
+    stray = keys(ns)
+    connection.hset(stray["figures"], mapping=figures)
+    connection.hset(stray["cursor"], "activities", 5)
+    return stray
+
+
 def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures(world):
     drain(world["stats"])
     before = summary(world)
     with world["stats"].app_context():
         connection = get_redis()
         live = current_namespace(connection)
-        left = keys("interrupted")  # a rebuild that died after seeding, before the swap
-        connection.hset(left["figures"], mapping={"sessions|2024|county|all": 99})
-        connection.hset(left["cursor"], "activities", 5)
+        # a rebuild that died after seeding, before the swap
+        left = stray_namespace(connection, "interrupted", {"sessions|2024-03-04|township:1": 9})
         ns = rebuild()
         assert ns != live and current_namespace(connection) == ns
         assert not any(connection.exists(key) for key in left.values())
@@ -242,10 +249,9 @@ def test_figures_kept_under_an_older_field_scheme_are_rebuilt_not_misread(world)
     with world["stats"].app_context():
         connection = get_redis()
         live = current_namespace(connection)
-        old = keys("old-scheme")  # what a v1 deployment left: months and years stored too
+        # what a v1 deployment left: months and years stored too, and its own pointer
+        old = stray_namespace(connection, "old-scheme", {"sessions|2024-03|county|all": 7})
         connection.set("pufa:rollup:current", "old-scheme")
-        connection.hset(old["figures"], mapping={"sessions|2024-03|township:653222100|all": 7})
-        connection.hset(old["cursor"], "activities", 10**6)
         connection.delete(CURRENT)  # as if this code met only the older scheme's state
     client = world["stats"].test_client()
     assert client.get("/summary?year=2024", headers=ADMIN).status_code == 503
