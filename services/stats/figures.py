@@ -3,7 +3,13 @@
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from services.stats.rollup import current_namespace, keys, total_dimension
+from services.stats.rollup import (
+    current_namespace,
+    keys,
+    stored_metric,
+    total_dimension,
+    unpack,
+)
 from shared.errors import ApiError
 
 ACTIVITY_METRICS = (
@@ -115,13 +121,23 @@ def figures(connection, metrics, period, area="county", breakdown="all"):
     totals = {}
     for pattern in sorted({_breakdown_glob(m, area, breakdown) for m in metrics}):
         totals |= sums(connection, "*", period, area, pattern, lambda parts: parts[0])
-    return {m: figure(m, period, area, breakdown, totals.get(m, 0)) for m in metrics}
+    return {
+        m: figure(m, period, area, breakdown, unpack(m, totals.get(stored_metric(m), 0)))
+        for m in metrics
+    }
+
+
+def _sums_of(connection, metric, period, area, breakdown, bucket):
+    """One metric's totals by bucket (see sums), unpacked from its stored pair."""
+    stored = _glob(stored_metric(metric))
+    totals = sums(connection, stored, period, area, breakdown, bucket)
+    return {key: unpack(metric, value) for key, value in totals.items()}
 
 
 def breakdown_of(connection, metric, period, area, dimension):
     """A metric split by one dimension (type, organiser, audience, category ...)."""
-    totals = sums(
-        connection, _glob(metric), period, area, f"{_glob(dimension)}:*", lambda parts: parts[3]
+    totals = _sums_of(
+        connection, metric, period, area, f"{_glob(dimension)}:*", lambda parts: parts[3]
     )
     rows = [figure(metric, period, area, name, value) for name, value in totals.items() if value]
     return sorted(rows, key=lambda row: -row["value"])
@@ -130,7 +146,7 @@ def breakdown_of(connection, metric, period, area, dimension):
 def township_ranking(connection, metric, period):
     """Townships by a metric, largest first."""
     pattern = _breakdown_glob(metric, "county", "all")
-    totals = sums(connection, _glob(metric), period, "county", pattern, lambda parts: parts[2])
+    totals = _sums_of(connection, metric, period, "county", pattern, lambda parts: parts[2])
     rows = [figure(metric, period, township, "all", value) for township, value in totals.items()]
     return sorted(rows, key=lambda row: (-row["value"], row["area"]))
 
@@ -138,7 +154,7 @@ def township_ranking(connection, metric, period):
 def monthly_trend(connection, metric, year, area="county"):
     """A metric month by month through a year."""
     pattern = _breakdown_glob(metric, area, "all")
-    totals = sums(connection, _glob(metric), year, area, pattern, lambda parts: parts[1][:7])
+    totals = _sums_of(connection, metric, year, area, pattern, lambda parts: parts[1][:7])
     months = [f"{year}-{month:02d}" for month in range(1, 13)]
     return [figure(metric, month, area, "all", totals.get(month, 0)) for month in months]
 

@@ -42,7 +42,8 @@ AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
 # thread while the job runs, so a killed worker's lock lapses after this long.
 LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
 FRESHNESS = f"{PREFIX}:freshness"
-LEGACY_CURRENT = (f"{PREFIX}:current",)  # what pointed at the live namespace before v2
+# What pointed at the live namespace under older field schemes (see rollup.SCHEME).
+LEGACY_CURRENT = (f"{PREFIX}:current", f"{PREFIX}:current:v2")
 
 
 def feed_page(source, after, limit=PAGE_SIZE):

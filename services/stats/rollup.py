@@ -18,7 +18,7 @@ PREFIX = "pufa:rollup"
 # The field scheme of the figures hash. Bump it when the scheme changes: the live namespace
 # of the old scheme is then missing for this code, the worker rebuilds by itself, and the
 # rebuild clears the old namespace like any other it does not own.
-SCHEME = "v2"  # v2: a township's days under each breakdown, a village's months
+SCHEME = "v3"  # v2: a township's days under each breakdown, a village's months; v3: pairs
 CURRENT = f"{PREFIX}:current:{SCHEME}"
 SOURCES = ("registry", "activities", "consultations")
 ACTIVITY_METRICS = ("sessions", "attendances", "online_reach", "checkins")
@@ -39,6 +39,37 @@ def keys(ns):
 def field(metric, period, area, breakdown="all"):
     """The hash field of one figure."""
     return f"{metric}|{period}|{area}|{breakdown}"
+
+
+# Sessions and their attendances always change together, so a place keeps both in ONE Redis
+# integer: sessions x 2**32 + attendances (a township's day never sees 2**32 attendances).
+# Packing is linear — sums of packed values are the packed sums — so a field still takes
+# HINCRBY deltas, and a figure is unpacked once, after summing (unpack).
+PAIRS = {
+    "sessions+attendances": ("sessions", "attendances"),
+    "cadre_sessions+cadre_attendances": ("cadre_sessions", "cadre_attendances"),
+}
+HIGH = 1 << 32
+STORED = {metric: pair for pair, metrics in PAIRS.items() for metric in metrics}
+
+
+def stored_metric(metric):
+    """The name a metric is stored under (its pair's, for sessions and attendances)."""
+    return STORED.get(metric, metric)
+
+
+def pack(first, second):
+    """The stored value of a pair (sessions, attendances)."""
+    return first * HIGH + second
+
+
+def unpack(metric, value):
+    """A metric's own value out of its stored (maybe packed) value."""
+    pair = STORED.get(metric)
+    if pair is None:
+        return value
+    first, second = divmod(value, HIGH)
+    return first if metric == PAIRS[pair][0] else second
 
 
 def total_dimension(metric):
@@ -71,11 +102,13 @@ def _add_fields(deltas, facts, sign, amounts, breakdowns):
 
 def add_activity(deltas, facts, sign):
     """Fold an activity's facts (added or, with sign -1, taken away) into deltas."""
-    amounts = [(metric, facts[metric]) for metric in ACTIVITY_METRICS if facts[metric]]
+    attended = pack(1, facts["attendances"])
+    amounts = [("sessions+attendances", attended)]
+    amounts += [(metric, facts[metric]) for metric in ("online_reach", "checkins") if facts[metric]]
     if facts.get("cadre_study"):
-        amounts += [("cadre_sessions", 1), ("cadre_attendances", facts["attendances"])]
+        amounts.append(("cadre_sessions+cadre_attendances", attended))
     breakdowns = [f"{name}:{facts[name]}" for name in ACTIVITY_BREAKDOWNS]
-    _add_fields(deltas, facts, sign, [a for a in amounts if a[1]], breakdowns)
+    _add_fields(deltas, facts, sign, amounts, breakdowns)
 
 
 def add_consultation(deltas, facts, sign):
@@ -234,10 +267,12 @@ def aggregate_effect(source, groupings):
     """The effect of a source's aggregate: the same fields the feed entries would give."""
     effect = PageEffect()
     plan = AGGREGATE_PLANS[source]
-    metrics = plan["metrics"]
+    metrics = [stored_metric(metric) for metric in plan["metrics"]]
+    metrics = list(dict.fromkeys(metrics))  # a pair once
     for grouping in groupings:
         by_village = "village_code" in grouping["by"]
         for group in grouping["groups"]:
+            group = _packed(group)
             if by_village:
                 if not group["village_code"]:
                     continue
@@ -253,3 +288,12 @@ def aggregate_effect(source, groupings):
                         name = metric + suffix
                         effect.deltas[name] = effect.deltas.get(name, 0) + group[metric]
     return effect
+
+
+def _packed(group):
+    """An aggregate's group with its pairs packed as they are stored."""
+    packed = dict(group)
+    for pair, (first, second) in PAIRS.items():
+        if first in group:
+            packed[pair] = pack(group[first], group[second])
+    return packed
