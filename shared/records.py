@@ -164,6 +164,22 @@ def decode_cursor(cursor):
         raise ApiError(422, "The cursor is not valid.", fields={"cursor": ["Not valid."]}) from None
 
 
+def record_page(session, model, query, equal):
+    """One page of a service's records, newest day first: `equal` {column: value or None}
+    and the list query's common filters (dates, voids, cursor, limit: RecordListQuery)."""
+    statement = filtered(
+        sa.select(model),
+        model,
+        equal=equal,
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+        include_void=query.get("include_void"),
+    )
+    return newest_first_page(
+        session, statement, model, cursor=query.get("cursor"), limit=query["limit"]
+    )
+
+
 def newest_first_page(session, statement, model, *, cursor, limit):
     """One page of `statement` ordered by (day, id) newest first, after an opaque cursor."""
     statement = statement.order_by(model.day.desc(), model.id.desc())

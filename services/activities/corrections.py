@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from services.activities import recording
 from services.activities.models import Activity, CheckIn
 from shared.errors import ApiError
-from shared.records import filtered, newest_first_page
+from shared.records import record_page
 
 
 def get_activity(session, principal, activity_id):
@@ -48,17 +48,7 @@ def list_activities(session, principal, query):
         "organiser": query.get("organiser"),
         "audience": query.get("audience"),
     }
-    statement = filtered(
-        sa.select(Activity),
-        Activity,
-        equal=equal,
-        date_from=query.get("date_from"),
-        date_to=query.get("date_to"),
-        include_void=query.get("include_void"),
-    )
-    return newest_first_page(
-        session, statement, Activity, cursor=query.get("cursor"), limit=query["limit"]
-    )
+    return record_page(session, Activity, query, equal)
 
 
 def checkins_of(session, principal, activity_id):

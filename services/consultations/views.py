@@ -1,6 +1,5 @@
 """The consultations routes: record (one or a batch), correct, void, mark mediation, read."""
 
-import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -13,11 +12,7 @@ from shared.db import get_db
 from shared.errors import ApiError
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.recording import Recorder, summarise
-from shared.records import (
-    filtered,
-    newest_first_page,
-    read_history,
-)
+from shared.records import read_history, record_page
 from shared.scopes import roles_allowed
 
 blp = Blueprint("consultations", __name__, description="Legal consultations by village advisors.")
@@ -63,21 +58,7 @@ class Consultations(MethodView):
             "outcome": query.get("outcome"),
             "mediation_result": query.get("mediation_result"),
         }
-        statement = filtered(
-            sa.select(Consultation),
-            Consultation,
-            equal=equal,
-            date_from=query.get("date_from"),
-            date_to=query.get("date_to"),
-            include_void=query.get("include_void"),
-        )
-        return newest_first_page(
-            get_db().session,
-            statement,
-            Consultation,
-            cursor=query.get("cursor"),
-            limit=query["limit"],
-        )
+        return record_page(get_db().session, Consultation, query, equal)
 
     @roles_allowed("advisor")
     @blp.response(201, s.ConsultationRead)
