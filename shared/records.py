@@ -14,6 +14,7 @@ import json
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.clock import utcnow
 from shared.errors import ApiError
@@ -42,6 +43,19 @@ ACTIVE, VOID = "active", "void"
 # The outcome of one item of a write or a batch.
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
 FORBIDDEN, REFUSED = "forbidden", "refused"  # outside the caller's scope; a closed period
+
+
+class VersionedRecord:
+    """The columns every versioned client record has (a declarative mixin for its model):
+    the client's id, the content digest, version, status, who recorded it and when."""
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    digest: Mapped[str]
+    version: Mapped[int]
+    status: Mapped[str]
+    recorded_by: Mapped[str]
+    recorded_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 def outcome_error(result):

@@ -5,18 +5,16 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.records import VersionedRecord
+
 
 class Base(DeclarativeBase):
     pass
 
 
-class Activity(Base):
+class Activity(VersionedRecord, Base):
     __tablename__ = "activities"
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    digest: Mapped[str]
-    version: Mapped[int]
-    status: Mapped[str]
     type: Mapped[str]
     title: Mapped[str]
     organiser: Mapped[str]
@@ -34,10 +32,7 @@ class Activity(Base):
     checkins: Mapped[int]
     languages: Mapped[list] = mapped_column(sa.JSON)
     notes: Mapped[str]
-    recorded_by: Mapped[str]
     client_recorded_at: Mapped[datetime | None]
-    recorded_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
 
 class CheckIn(Base):

@@ -2,23 +2,19 @@
 
 from datetime import date, datetime
 
-import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from shared.pii import decrypt_json, encrypt_json
+from shared.records import VersionedRecord
 
 
 class Base(DeclarativeBase):
     pass
 
 
-class Consultation(Base):
+class Consultation(VersionedRecord, Base):
     __tablename__ = "consultations"
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    digest: Mapped[str]
-    version: Mapped[int]
-    status: Mapped[str]
     advisor_id: Mapped[str]
     village_code: Mapped[str]
     township_code: Mapped[str]
@@ -32,9 +28,6 @@ class Consultation(Base):
     follow_up_on: Mapped[date | None]
     mediation_result: Mapped[str | None]
     resident_enc: Mapped[str]
-    recorded_by: Mapped[str]
-    recorded_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
     @property
     def resident(self):
