@@ -85,7 +85,7 @@ def _glob(text):
     return "".join("\\" + c if c in "*?[]\\" else c for c in text)
 
 
-def sums(connection, metric, period, area, breakdown, bucket):
+def sums(connection, ns, metric, period, area, breakdown, bucket):
     """Totals of the stored fields that make up a figure, grouped by `bucket(parts)` of
     each field ("metric|period|area|breakdown" split in four).
 
@@ -93,7 +93,6 @@ def sums(connection, metric, period, area, breakdown, bucket):
     a month or a year is the sum of its days (or months), the county the sum of its
     townships. `metric` and `breakdown` are glob patterns; one HSCAN reads them all.
     """
-    ns = live_namespace(connection)
     village = area.startswith("village:")
     stored = 7 if village else 10  # YYYY-MM or YYYY-MM-DD
     if len(period) > stored:
@@ -118,9 +117,9 @@ def _breakdown_glob(metric, area, breakdown):
 
 def figures(connection, metrics, period, area="county", breakdown="all"):
     """Several metrics for one period, area and breakdown (one HSCAN per kind of total)."""
-    totals = {}
+    ns, totals = live_namespace(connection), {}  # one namespace for every scan
     for pattern in sorted({_breakdown_glob(m, area, breakdown) for m in metrics}):
-        totals |= sums(connection, "*", period, area, pattern, lambda parts: parts[0])
+        totals |= sums(connection, ns, "*", period, area, pattern, lambda parts: parts[0])
     return {
         m: figure(m, period, area, breakdown, unpack(m, totals.get(stored_metric(m), 0)))
         for m in metrics
@@ -130,7 +129,7 @@ def figures(connection, metrics, period, area="county", breakdown="all"):
 def _sums_of(connection, metric, period, area, breakdown, bucket):
     """One metric's totals by bucket (see sums), unpacked from its stored pair."""
     stored = _glob(stored_metric(metric))
-    totals = sums(connection, stored, period, area, breakdown, bucket)
+    totals = sums(connection, live_namespace(connection), stored, period, area, breakdown, bucket)
     return {key: unpack(metric, value) for key, value in totals.items()}
 
 

@@ -79,42 +79,54 @@ def total_dimension(metric):
     return "category" if metric == "consultations" else "type"
 
 
-def _places(facts):
-    """(period, area) pairs a record is counted in: its day in its township, and its month
-    in its village. Months, years and the county are sums of these, added up when read
+def add_fields(deltas, period, area, breakdowns, amounts, sign=1):
+    """Add `sign` x each (stored metric, amount) to its field (see `field`) of one period and
+    area under each breakdown. `deltas` is a plain dict: this runs for every feed entry."""
+    for breakdown in breakdowns:
+        suffix = f"|{period}|{area}|{breakdown}"
+        for metric, amount in amounts:
+            name = metric + suffix
+            deltas[name] = deltas.get(name, 0) + sign * amount
+
+
+def stored_amounts(values, metrics):
+    """The nonzero (stored metric, amount) pairs of `values` {metric: n}, pairs packed."""
+    stored = {}
+    for metric in metrics:
+        pair = STORED.get(metric)
+        if pair is None:
+            stored[metric] = values[metric]
+        elif metric == PAIRS[pair][0]:
+            stored[pair] = pack(values[metric], values[PAIRS[pair][1]])
+    return [(name, amount) for name, amount in stored.items() if amount]
+
+
+def _add_record(deltas, facts, sign, amounts, breakdowns):
+    """A record counts in its township's day under each breakdown and in its village's
+    month ("all" only). Months, years and the county are sums of these, added up when read
     (services/stats/figures.py): a write touches a few fields, not dozens."""
-    pairs = [(facts["day"], f"township:{facts['township_code']}")]
+    add_fields(
+        deltas, facts["day"], f"township:{facts['township_code']}", breakdowns, amounts, sign
+    )
     if facts.get("village_code"):
-        pairs.append((facts["day"][:7], f"village:{facts['village_code']}"))
-    return pairs
-
-
-def _add_fields(deltas, facts, sign, amounts, breakdowns):
-    """Add `sign` x each amount to its field in every place x breakdown the facts count in
-    (villages: only "all"). `deltas` is a plain dict: this runs for every feed entry."""
-    for period, area in _places(facts):
-        for breakdown in breakdowns if area[0] != "v" else ("all",):
-            suffix = f"|{period}|{area}|{breakdown}"
-            for metric, amount in amounts:
-                name = metric + suffix
-                deltas[name] = deltas.get(name, 0) + sign * amount
+        village = f"village:{facts['village_code']}"
+        add_fields(deltas, facts["day"][:7], village, ("all",), amounts, sign)
 
 
 def add_activity(deltas, facts, sign):
     """Fold an activity's facts (added or, with sign -1, taken away) into deltas."""
-    attended = pack(1, facts["attendances"])
-    amounts = [("sessions+attendances", attended)]
-    amounts += [(metric, facts[metric]) for metric in ("online_reach", "checkins") if facts[metric]]
-    if facts.get("cadre_study"):
-        amounts.append(("cadre_sessions+cadre_attendances", attended))
+    cadre = facts.get("cadre_study")
+    values = facts | {"cadre_sessions": int(bool(cadre)),
+                      "cadre_attendances": facts["attendances"] if cadre else 0}  # fmt: skip
     breakdowns = [f"{name}:{facts[name]}" for name in ACTIVITY_BREAKDOWNS]
-    _add_fields(deltas, facts, sign, amounts, breakdowns)
+    amounts = stored_amounts(values, AGGREGATE_PLANS["activities"]["metrics"])
+    _add_record(deltas, facts, sign, amounts, breakdowns)
 
 
 def add_consultation(deltas, facts, sign):
     """Fold a consultation's facts into deltas."""
     breakdowns = [f"{name}:{facts[name]}" for name in CONSULTATION_BREAKDOWNS if facts.get(name)]
-    _add_fields(deltas, facts, sign, [("consultations", 1)], breakdowns)
+    _add_record(deltas, facts, sign, [("consultations", 1)], breakdowns)
 
 
 FOLDERS = {"activity": add_activity, "consultation": add_consultation}
@@ -267,33 +279,16 @@ def aggregate_effect(source, groupings):
     """The effect of a source's aggregate: the same fields the feed entries would give."""
     effect = PageEffect()
     plan = AGGREGATE_PLANS[source]
-    metrics = [stored_metric(metric) for metric in plan["metrics"]]
-    metrics = list(dict.fromkeys(metrics))  # a pair once
     for grouping in groupings:
         by_village = "village_code" in grouping["by"]
         for group in grouping["groups"]:
-            group = _packed(group)
+            amounts = stored_amounts(group, plan["metrics"])
             if by_village:
-                if not group["village_code"]:
-                    continue
-                area, period = f"village:{group['village_code']}", group["month"]
-                breakdowns = ("all",)
-            else:
-                area, period = f"township:{group['township_code']}", group["day"]
-                breakdowns = [f"{name}:{group[name]}" for name in plan["breakdowns"] if group[name]]
-            for breakdown in breakdowns:
-                suffix = f"|{period}|{area}|{breakdown}"
-                for metric in metrics:
-                    if group[metric]:
-                        name = metric + suffix
-                        effect.deltas[name] = effect.deltas.get(name, 0) + group[metric]
+                if group["village_code"]:
+                    village = f"village:{group['village_code']}"
+                    add_fields(effect.deltas, group["month"], village, ("all",), amounts)
+                continue
+            breakdowns = [f"{name}:{group[name]}" for name in plan["breakdowns"] if group[name]]
+            township = f"township:{group['township_code']}"
+            add_fields(effect.deltas, group["day"], township, breakdowns, amounts)
     return effect
-
-
-def _packed(group):
-    """An aggregate's group with its pairs packed as they are stored."""
-    packed = dict(group)
-    for pair, (first, second) in PAIRS.items():
-        if first in group:
-            packed[pair] = pack(group[first], group[second])
-    return packed
