@@ -100,6 +100,15 @@ def writers_held(engine):
         lock.release()
 
 
+def get_or_404(session, model, key, name, visible=None):
+    """The `model` record with this primary key, or a 404 naming it — also when the caller
+    may not see it (`visible(record)` false): a record one may not see is not there."""
+    record = session.get(model, key)
+    if record is None or (visible is not None and not visible(record)):
+        raise ApiError(404, f"There is no {name} {key}.")
+    return record
+
+
 def upgrade_schema(engine, migrations_dir):
     """Apply a component's Alembic migrations up to head."""
     config = AlembicConfig()

@@ -10,6 +10,7 @@ from flask import current_app
 from gateway.accounts.models import Account, RefreshToken, utcnow
 from gateway.accounts.passwords import hash_password, needs_rehash, policy_problems, verify_password
 from shared.auth import issue_token
+from shared.db import get_or_404
 from shared.errors import ApiError
 
 ACCOUNT_ROLES = ("admin", "leader", "staff", "advisor")
@@ -31,10 +32,7 @@ def _check_password_policy(password, username):
 
 def get_account(session, *, account_id):
     """One account by id, or 404."""
-    account = session.get(Account, account_id)
-    if account is None:
-        raise ApiError(404, f"There is no account {account_id}.")
-    return account
+    return get_or_404(session, Account, account_id, "account")
 
 
 def get_all(session):

@@ -4,16 +4,15 @@ import sqlalchemy as sa
 
 from services.activities import recording
 from services.activities.models import Activity, CheckIn
-from shared.errors import ApiError
+from shared.db import get_or_404
 from shared.records import record_page
 
 
 def get_activity(session, principal, activity_id):
     """One activity the caller may see, or 404."""
-    activity = session.get(Activity, activity_id)
-    if activity is None or not _visible(principal, activity):
-        raise ApiError(404, f"There is no activity {activity_id}.")
-    return activity
+    return get_or_404(
+        session, Activity, activity_id, "activity", lambda activity: _visible(principal, activity)
+    )
 
 
 def _visible(principal, activity):

@@ -8,7 +8,7 @@ from services.consultations import schemas as s
 from services.consultations.kinds import CONSULTATION
 from services.consultations.models import Consultation
 from shared.auth import current_principal
-from shared.db import get_db
+from shared.db import get_db, get_or_404
 from shared.errors import ApiError
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.recording import Recorder, summarise
@@ -32,10 +32,13 @@ def _visible(principal, consultation):
 
 def get_consultation(consultation_id):
     """One consultation the caller may see, or 404."""
-    consultation = get_db().session.get(Consultation, consultation_id)
-    if consultation is None or not _visible(current_principal(), consultation):
-        raise ApiError(404, f"There is no consultation {consultation_id}.")
-    return consultation
+    return get_or_404(
+        get_db().session,
+        Consultation,
+        consultation_id,
+        "consultation",
+        lambda consultation: _visible(current_principal(), consultation),
+    )
 
 
 @blp.route("/consultations")

@@ -10,6 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from services.registry.models import Advisor, Assignment, Village
+from shared.db import get_or_404
 from shared.errors import ApiError
 from shared.feed import append_change
 
@@ -94,9 +95,7 @@ def assign(session, *, village_code, advisor_id, valid_from, valid_to=None):
 
 def end(session, *, assignment_id, valid_to):
     """End an open-ended assignment on a date (inclusive)."""
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise ApiError(404, f"There is no assignment {assignment_id}.")
+    assignment = get_or_404(session, Assignment, assignment_id, "assignment")
     if assignment.valid_to is not None:
         raise ApiError(409, f"Assignment {assignment_id} already ended on {assignment.valid_to}.")
     if valid_to < assignment.valid_from:

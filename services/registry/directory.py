@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from services.registry.models import Advisor, Township, Village
+from shared.db import get_or_404
 from shared.errors import ApiError
 from shared.feed import append_change
 
@@ -37,10 +38,7 @@ def get_villages(session, *, township_code=None):
 
 def get_village(session, *, code):
     """One village or 404."""
-    village = session.get(Village, code)
-    if village is None:
-        raise ApiError(404, f"There is no village {code}.")
-    return village
+    return get_or_404(session, Village, code, "village")
 
 
 def upsert_township(session, *, code, name, kind):
@@ -84,10 +82,7 @@ def get_advisors(session, *, active=None):
 
 def get_advisor(session, *, advisor_id):
     """One advisor or 404."""
-    advisor = session.get(Advisor, advisor_id)
-    if advisor is None:
-        raise ApiError(404, f"There is no advisor {advisor_id}.")
-    return advisor
+    return get_or_404(session, Advisor, advisor_id, "advisor")
 
 
 def _licence_taken(session, licence_no, except_id=None):
