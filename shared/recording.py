@@ -13,6 +13,7 @@ per kind at `flush`, not ORM instances going through the unit of work.
 """
 
 import functools
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
@@ -86,7 +87,7 @@ class RecordKind:
 
     def row(self, record):
         """The new record's row for the insert."""
-        return {column.name: getattr(record, column.name) for column in self.model.__table__.c}
+        return {name: getattr(record, name) for name in _statements(self.model.__table__).columns}
 
     def facts(self, record):
         """The record's contribution to the figures (None: nothing)."""
@@ -280,18 +281,21 @@ class Recorder:
         self.history, self.changes = [], []
 
 
+class _TableStatements(NamedTuple):
+    existing: sa.Select  # which of the ids given as `ids` exist
+    insert: sa.Insert
+    columns: tuple  # the column names
+
+
 @functools.cache
 def _statements(table):
     """A table's statements, built once: building and keying them costs more than running."""
     ids = sa.bindparam("ids", expanding=True)
     return _TableStatements(
-        existing=sa.select(table.c.id).where(table.c.id.in_(ids)), insert=table.insert()
+        existing=sa.select(table.c.id).where(table.c.id.in_(ids)),
+        insert=table.insert(),
+        columns=tuple(column.name for column in table.c),
     )
-
-
-class _TableStatements:
-    def __init__(self, *, existing, insert):
-        self.existing, self.insert = existing, insert
 
 
 def _shape(result):
