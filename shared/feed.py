@@ -17,6 +17,7 @@ from shared.aggregates import aggregate_as_of
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.poke import mark_feed_changed
+from shared.prepared import insert_rows
 from shared.scopes import roles_allowed
 
 metadata = sa.MetaData()
@@ -69,7 +70,7 @@ def append_changes(session, entries):
         # Sequence values are taken before commit; serialise appenders so that the
         # order of `seq` is the order of commits and a reader never skips an entry.
         session.execute(sa.text("LOCK TABLE change_log IN EXCLUSIVE MODE"))
-    session.connection().execute(CHANGE_INSERT, entries)
+    insert_rows(session.connection(), CHANGE_INSERT, entries)
     mark_feed_changed(session)
 
 

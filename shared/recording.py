@@ -21,6 +21,7 @@ from marshmallow import ValidationError
 from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.feed import append_changes, change_entry
+from shared.prepared import insert_rows, select_column
 from shared.records import (
     ACTIVE,
     CONFLICT,
@@ -127,7 +128,7 @@ class Recorder:
         wanted = [i for i in {str(i) for i in ids} if i not in known]
         if wanted:
             statements = _statements(kind.model.__table__)
-            found = self.session.connection().scalars(statements.existing, {"ids": wanted}).all()
+            found = select_column(self.session.connection(), statements.existing, ids=wanted)
             if found:
                 model = kind.model
                 rows = self.session.scalars(sa.select(model).where(model.id.in_(found)))
@@ -156,14 +157,9 @@ class Recorder:
         error its outcome stands for. The record is flagged `duplicate` for the answer."""
         result = self.record([(kind_name, raw)])[0]
         self.session.commit()
-        error = outcome_error(result)
-        if error is not None:
-            raise error
-        model = self.kinds[kind_name].model
         # In hand, except a duplicate person's check-in, which is another record.
-        record = self.known[kind_name].get(result["id"]) or self.session.get(model, result["id"])
-        record.duplicate = result["status"] == DUPLICATE
-        return record, (201 if result["status"] == CREATED else 200)
+        in_hand = self.known[kind_name].get(result.get("id"))
+        return answer_one(self.session, self.kinds[kind_name].model, result, in_hand)
 
     @staticmethod
     def _validate(kind, raw):
@@ -269,14 +265,15 @@ class Recorder:
         for name, records in self.new.items():
             if records:
                 kind = self.kinds[name]
-                self.session.connection().execute(
+                insert_rows(
+                    self.session.connection(),
                     _statements(kind.model.__table__).insert,
                     [kind.row(record) for record in records],
                 )
                 self.new[name] = []
         self.session.flush()
         if self.history:
-            self.session.connection().execute(HISTORY_INSERT, self.history)
+            insert_rows(self.session.connection(), HISTORY_INSERT, self.history)
         append_changes(self.session, self.changes)
         self.history, self.changes = [], []
 
@@ -296,6 +293,17 @@ def _statements(table):
         insert=table.insert(),
         columns=tuple(column.name for column in table.c),
     )
+
+
+def answer_one(session, model, result, record=None):
+    """A single write's answer from its item's result: (record, 201) new, (record, 200) a
+    duplicate, or the error its outcome stands for. `record`: the record if in hand."""
+    error = outcome_error(result)
+    if error is not None:
+        raise error
+    record = record or session.get(model, result["id"])
+    record.duplicate = result["status"] == DUPLICATE
+    return record, (201 if result["status"] == CREATED else 200)
 
 
 def _shape(result):

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from services.activities.models import ClosedPeriod, PeriodException
 from shared.clock import utcnow
+from shared.prepared import select_column
 
 
 def period_of(day):
@@ -22,7 +23,7 @@ class PeriodGate:
 
     def __init__(self, session):
         self.session = session
-        self.closed = set(session.connection().scalars(CLOSED_PERIODS).all())
+        self.closed = set(select_column(session.connection(), CLOSED_PERIODS))
         self._exceptions = None
 
     def _excepted(self, period, township_code):

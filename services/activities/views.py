@@ -10,6 +10,7 @@ from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, T
 from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
+from shared.grouped_writes import grouped_writes
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.recording import summarise
 from shared.records import read_history
@@ -36,8 +37,8 @@ class Activities(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.ActivityCreate}}})
     def post(self):
         """Record an activity under its client-generated id (safe to retry)."""
-        return recording.recorder(get_db().session, current_principal()).record_one(
-            "activity", _json_body()
+        return grouped_writes(recording.recorder).record_one(
+            get_db().session, current_principal(), "activity", _json_body()
         )
 
 
@@ -113,7 +114,9 @@ class CheckIns(MethodView):
     def post(self, activity_id):
         """Check a person in (safe to retry; the same person twice counts once)."""
         raw = _json_body() | {"activity_id": str(activity_id)}
-        return recording.recorder(get_db().session, current_principal()).record_one("checkin", raw)
+        return grouped_writes(recording.recorder).record_one(
+            get_db().session, current_principal(), "checkin", raw
+        )
 
 
 @blp.route("/vocabularies")

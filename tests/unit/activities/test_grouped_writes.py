@@ -1,0 +1,102 @@
+"""Single creates that queue while another is written share one transaction, each caller
+still answered as itself; a record that breaks its write fails alone."""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import event
+
+from services.activities import recording
+from services.activities.kinds import ActivityKind
+from shared.db import writers_held
+from shared.grouped_writes import grouped_writes
+from tests.unit.activities.conftest import OTHER_TOWNSHIP
+
+
+def _until(condition, what):
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def queued_writes(activities_app):
+    """Send creates so that the first is written alone while the others queue behind it,
+    then let them go; returns the answers (in the order sent) and the commits counted."""
+    engine = activities_app.extensions["database"].engine
+    commits = []
+    event.listen(engine, "commit", lambda _connection: commits.append(1))
+
+    def send(first, rest):
+        answers = [None] * (1 + len(rest))
+
+        def post(index, body, headers):
+            answers[index] = activities_app.test_client().post(
+                "/activities", json=body, headers=headers
+            )
+
+        with activities_app.app_context():
+            group = grouped_writes(recording.recorder)
+        threads = [threading.Thread(target=post, args=(0, *first))]
+        with writers_held(engine):
+            threads[0].start()
+            _until(lambda: group.writing and group.queued == 0, "the first write to start")
+            for index, (body, headers) in enumerate(rest, 1):
+                threads.append(threading.Thread(target=post, args=(index, body, headers)))
+                threads[-1].start()
+            _until(lambda: group.queued == len(rest), "the others to queue")
+            commits.clear()
+        for thread in threads:
+            thread.join(30)
+        return answers, len(commits)
+
+    return send
+
+
+def test_queued_callers_share_a_transaction_and_each_is_answered_as_itself(
+    api, queued_writes, staff, auth_header, make_activity, feed
+):
+    admin = auth_header("admin", subject="1")
+    other_staff = auth_header("staff", subject="8", scope={"township": OTHER_TOWNSHIP})
+    mine, theirs, elsewhere = make_activity(), make_activity(), make_activity()
+    answers, commits = queued_writes(
+        (mine, staff),
+        [
+            (theirs, other_staff),  # outside that caller's township: refused, alone
+            (elsewhere | {"township_code": OTHER_TOWNSHIP, "village_code": None}, admin),
+            (elsewhere | {"township_code": OTHER_TOWNSHIP, "village_code": None}, admin),
+        ],
+    )
+    assert [answer.status_code for answer in answers] == [201, 403, 201, 200]
+    assert commits == 2  # the first alone, then the three queued behind it together
+    assert answers[1].get_json()["error"]["code"] == "out_of_scope"
+    created, duplicate = answers[2].get_json(), answers[3].get_json()
+    assert created["id"] == duplicate["id"] == elsewhere["id"]
+    assert created["duplicate"] is False and duplicate["duplicate"] is True
+    stored = {a["id"]: a for a in api.get("/activities", headers=admin).get_json()["items"]}
+    assert set(stored) == {mine["id"], elsewhere["id"]}
+    assert stored[mine["id"]]["recorded_by"] == "7"
+    assert stored[elsewhere["id"]]["recorded_by"] == "1"
+    assert sorted(entry["entity_id"] for entry in feed()) == sorted(stored)
+
+
+def test_a_record_that_breaks_its_group_fails_alone(
+    api, queued_writes, staff, make_activity, feed, monkeypatch
+):
+    values = ActivityKind.values
+
+    def breaking(self, content, record=None):
+        if content["title"] == "boom":
+            raise RuntimeError("a record this code cannot write")
+        return values(self, content, record)
+
+    monkeypatch.setattr(ActivityKind, "values", breaking)
+    first, broken, fine = make_activity(), make_activity(title="boom"), make_activity()
+    answers, _ = queued_writes((first, staff), [(broken, staff), (fine, staff)])
+    assert [answer.status_code for answer in answers] == [201, 500, 201]
+    assert answers[1].get_json()["error"]["code"] == "internal_error"
+    listed = api.get("/activities", headers=staff).get_json()["items"]
+    assert {a["id"] for a in listed} == {first["id"], fine["id"]}
+    assert len(feed()) == 2
