@@ -1,6 +1,5 @@
 """The database helper: one engine and scoped session per app, schema by Alembic only."""
 
-import threading
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +12,11 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from shared.errors import ApiError
 from shared.poke import forget_feed_change, poke_after_commit
+from shared.writer_lock import WriterLock
 
 BUSY_TIMEOUT_SECONDS = 15
 READ_ONLY = "pufa_read_only"  # an execution option: this connection only reads
-_writers = weakref.WeakKeyDictionary()  # SQLite engine -> the lock its writer threads take
+_writers = weakref.WeakKeyDictionary()  # SQLite engine -> the WriterLock its writers take
 
 
 def make_engine(url):
@@ -32,10 +32,9 @@ def make_engine(url):
         # A connection for every thread of a worker (gunicorn runs 8): none opened per request.
         pool_size=16,
     )
-    # SQLite has one writer at a time. The threads of this process queue for it here and are
-    # woken the moment it frees; SQLite's busy handler (which sleeps and polls, leaving the
-    # CPU idle) is left to arbitrate between processes only.
-    writer = _writers[engine] = threading.Lock()
+    # SQLite has one writer at a time: writers queue for it in shared.writer_lock, which
+    # wakes them the moment it frees (SQLite's busy handler sleeps and polls).
+    writer = _writers[engine] = WriterLock(path if path and path != ":memory:" else None)
 
     @event.listens_for(engine, "connect")
     def tune_sqlite(dbapi_connection, _record):

@@ -1,8 +1,13 @@
 """SQLite writers of one process take turns at a Python lock; it must always be released."""
 
+import subprocess
+import sys
+
 import sqlalchemy as sa
 
 from shared import db
+from shared.config import REPO_ROOT
+from shared.writer_lock import WriterLock
 
 
 def writer_lock(engine):
@@ -41,3 +46,35 @@ def test_holding_writers_off_takes_the_writer_lock_and_gives_it_back(tmp_path):
     with db.writers_held(engine):
         assert writer_lock(engine).locked()
     assert not writer_lock(engine).locked()
+
+
+def test_the_writer_lock_keeps_writers_of_other_processes_waiting(tmp_path):
+    """gunicorn workers queue on the lock file too, not only on SQLite's busy handler."""
+    path = str(tmp_path / "w.db")
+    command = [sys.executable, "-c", HOLD_THE_WRITER_LOCK, path]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
+    with subprocess.Popen(command, cwd=REPO_ROOT, **pipes) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            here = WriterLock(path)
+            assert not here.acquire(timeout=0.2)
+            assert not here.locked()  # a failed try leaves nothing held
+            holder.stdin.write("release\n")
+            holder.stdin.flush()
+            assert here.acquire(timeout=10)
+            here.release()
+        finally:
+            holder.kill()
+
+
+HOLD_THE_WRITER_LOCK = """
+import sys
+from shared.writer_lock import WriterLock
+lock = WriterLock(sys.argv[1])
+assert lock.acquire(timeout=5)
+print("holding", flush=True)
+sys.stdin.readline()
+lock.release()
+print("released", flush=True)
+sys.stdin.readline()
+"""
