@@ -1,10 +1,13 @@
 """gunicorn settings shared by every service and the gateway (bind and socket on the CLI)."""
 
 import os
+import shutil
+import tempfile
 
 # gthread keeps connections from the gateway alive; sync workers close after each answer.
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+# One worker per core by default: a worker runs Python on one core at a time.
+workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # Load the app once in the master: migrations run once, before any worker forks.
 preload_app = True
@@ -15,3 +18,20 @@ keepalive = 5
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+
+# The workers of this component count their Prometheus metrics into one folder of its own
+# (read at /metrics by whichever worker answers). It must be set before the app is loaded.
+_metrics_dir = tempfile.mkdtemp(prefix="pufa-metrics-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+
+
+def child_exit(_server, worker):
+    """A worker's live figures go with it; its counts stay in the totals."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(_server):
+    """Remove the metrics folder with the component."""
+    shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -1,6 +1,7 @@
 """Prometheus metrics: requests by route and status, and their latency; one access log line."""
 
 import logging
+import os
 import time
 
 from flask import Response, g, request
@@ -11,25 +12,33 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.multiprocess import MultiProcessCollector
 
 access_log = logging.getLogger("access")
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # set by deploy/gunicorn.conf.py
 
 
 def install_metrics(app, blueprint):
     """Count and time every request of the app and serve them at /metrics."""
-    registry = CollectorRegistry()
+    registry = CollectorRegistry()  # what /metrics serves; apps add collectors of their own
     app.extensions["metrics_registry"] = registry
+    counted_in = registry
+    if os.environ.get(MULTIPROCESS_DIR):
+        # Several gunicorn workers: each counts into files of the shared folder, and
+        # /metrics (whichever worker answers it) adds up all of them.
+        MultiProcessCollector(registry)
+        counted_in = None
     requests_total = Counter(
         "http_requests_total",
         "HTTP requests answered, by route template, method and status.",
         ["route", "method", "status"],
-        registry=registry,
+        registry=counted_in,
     )
     latency = Histogram(
         "http_request_duration_seconds",
         "Time to answer an HTTP request, by route template.",
         ["route", "method"],
-        registry=registry,
+        registry=counted_in,
     )
 
     @app.before_request
