@@ -1,5 +1,6 @@
 """gunicorn settings shared by every service and the gateway (bind and socket on the CLI)."""
 
+import gc
 import os
 import shutil
 import tempfile
@@ -35,3 +36,10 @@ def child_exit(_server, worker):
 def on_exit(_server):
     """Remove the metrics folder with the component."""
     shutil.rmtree(_metrics_dir, ignore_errors=True)
+
+
+def pre_fork(_server, _worker):
+    """Leave the loaded app's objects out of every later garbage collection: a batch makes
+    many young objects, and each full collection walked the whole app again (~5% of a
+    batch's time)."""
+    gc.freeze()

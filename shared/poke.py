@@ -1,13 +1,16 @@
 """After a commit that appended to the change feed, poke the stats queue (coalesced).
 
-The poke is sent by a background thread of the process, so no write waits for Redis and a
-burst of commits costs one poke. A failure to reach Redis is logged and never fails the
+The poke is sent by a background thread of the process, so no write waits for Redis, and
+at most once per POKE_PAUSE_SECONDS: the commits of that moment share one poke (a busy
+process commits hundreds of times a second; a Redis round trip for each cost more than
+the writes' SQL). A failure to reach Redis is logged and never fails the
 write: the worker's scheduled catch-up finds the entries anyway.
 """
 
 import logging
 import os
 import threading
+import time
 
 import redis
 from flask import current_app, has_app_context
@@ -17,6 +20,7 @@ log = logging.getLogger(__name__)
 POKE_PREFIX = "pufa:rollup:poke"
 STATS_QUEUE = "stats"
 SYNC_JOB = "services.stats.jobs.sync_source"
+POKE_PAUSE_SECONDS = 0.02  # adds at most this much to a figure's freshness
 
 
 def mark_feed_changed(session):
@@ -72,6 +76,7 @@ class Poker:
                                 source)  # fmt: skip
                 except Exception:  # the thread must outlive any surprise: it serves every write
                     log.exception("poking the stats queue for %s failed", source)
+            time.sleep(POKE_PAUSE_SECONDS)
 
 
 _poker = Poker()
