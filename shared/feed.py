@@ -18,6 +18,7 @@ from shared.db import get_db
 from shared.errors import ApiError
 from shared.poke import mark_feed_changed
 from shared.prepared import insert_rows
+from shared.records import stored_json
 from shared.scopes import roles_allowed
 
 metadata = sa.MetaData()
@@ -58,7 +59,7 @@ def change_entry(*, entity, entity_id, action, payload):
         "entity": entity,
         "entity_id": str(entity_id),
         "action": action,
-        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        "payload": stored_json(payload),
     }
 
 

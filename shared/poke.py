@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 POKE_PREFIX = "pufa:rollup:poke"
 STATS_QUEUE = "stats"
 SYNC_JOB = "services.stats.jobs.sync_source"
-POKE_PAUSE_SECONDS = 0.02  # adds at most this much to a figure's freshness
+POKE_PAUSE_SECONDS = 0.05  # adds at most this much to a figure's freshness
 
 
 def mark_feed_changed(session):

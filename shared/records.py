@@ -13,6 +13,7 @@ import hashlib
 import json
 from datetime import date, datetime
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -96,6 +97,13 @@ def _plain(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def stored_json(data):
+    """Compact JSON (sorted keys, ISO dates) for texts this system stores and reads back
+    (history snapshots, feed payloads): ~3x faster than `json`; a digest takes
+    `canonical_json`, whose exact text stored fingerprints depend on."""
+    return orjson.dumps(data, default=_plain, option=orjson.OPT_SORT_KEYS).decode()
+
+
 def canonical_json(data):
     """The same content always gives the same text (sorted keys, ISO dates)."""
     return json.dumps(
@@ -127,7 +135,7 @@ def history_row(*, entity, record_id, version, action, actor, data, reason=None)
         "actor": str(actor),
         "at": utcnow(),
         "reason": reason,
-        "data": canonical_json(data),
+        "data": stored_json(data),
     }
 
 
