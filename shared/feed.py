@@ -16,9 +16,9 @@ from flask_smorest import Blueprint
 from shared.aggregates import aggregate_as_of
 from shared.db import get_db
 from shared.errors import ApiError
+from shared.json_text import stored_json
 from shared.poke import mark_feed_changed
 from shared.prepared import insert_rows
-from shared.records import stored_json
 from shared.scopes import roles_allowed
 
 metadata = sa.MetaData()

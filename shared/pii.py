@@ -9,7 +9,7 @@ from datetime import date
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
-from shared.records import canonical_json
+from shared.json_text import canonical_json
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"

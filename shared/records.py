@@ -13,12 +13,12 @@ import hashlib
 import json
 from datetime import date, datetime
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.clock import utcnow
 from shared.errors import ApiError
+from shared.json_text import canonical_json, stored_json
 
 metadata = sa.MetaData()
 
@@ -89,26 +89,6 @@ def create_record_history_v1(op):
         sa.Column("data", sa.Text, nullable=False),
     )
     op.create_index("ix_record_history_record", "record_history", ["record_id", "version"])
-
-
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def stored_json(data):
-    """Compact JSON (sorted keys, ISO dates) for texts this system stores and reads back
-    (history snapshots, feed payloads): ~3x faster than `json`; a digest takes
-    `canonical_json`, whose exact text stored fingerprints depend on."""
-    return orjson.dumps(data, default=_plain, option=orjson.OPT_SORT_KEYS).decode()
-
-
-def canonical_json(data):
-    """The same content always gives the same text (sorted keys, ISO dates)."""
-    return json.dumps(
-        data, sort_keys=True, ensure_ascii=False, default=_plain, separators=(",", ":")
-    )
 
 
 def content_digest(data):

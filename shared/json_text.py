@@ -1,0 +1,53 @@
+"""JSON texts the system stores: the canonical text a fingerprint is taken of, and the
+compact text of history snapshots and feed payloads.
+
+Both sort keys and write dates in ISO form. orjson writes them ~3x faster than `json`,
+but a fingerprint stored yesterday must match the text of the same content today, so the
+canonical text stays exactly what `json` wrote: orjson is used only where its text is
+the same (it writes some floats otherwise, 1e-05 as 0.00001, and refuses what `json`
+takes: non-finite floats, integers past 64 bits, non-text keys); otherwise `json`.
+"""
+
+import json
+import math
+from datetime import date, datetime
+
+import orjson
+
+# json writes a float without an exponent from 1e-4 up to 1e16; there both agree.
+_LOWEST, _PAST_HIGHEST = 1e-4, 1e16
+_SORTED = orjson.OPT_SORT_KEYS
+_SORTED_OWN_DATES = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def _iso(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def stored_json(data):
+    """Compact JSON for texts this system stores and reads back (history, feed)."""
+    return orjson.dumps(data, default=_iso, option=_SORTED).decode()
+
+
+def canonical_json(data):
+    """The same content always gives the same text (sorted keys, ISO dates): `json`'s
+    compact text, written by orjson where the two agree."""
+    if _floats_agree(data):
+        try:
+            return orjson.dumps(data, default=_iso, option=_SORTED_OWN_DATES).decode()
+        except (orjson.JSONEncodeError, TypeError):
+            pass  # something only json takes: let it write (or refuse) it
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=_iso,
+                      separators=(",", ":"))  # fmt: skip
+
+
+def _floats_agree(data):
+    if isinstance(data, float):
+        return data == 0 or (math.isfinite(data) and _LOWEST <= abs(data) < _PAST_HIGHEST)
+    if isinstance(data, dict):
+        return all(_floats_agree(value) for value in data.values())
+    if isinstance(data, list | tuple):
+        return all(_floats_agree(value) for value in data)
+    return True
