@@ -137,7 +137,7 @@ class Recorder:
 
     def record(self, items):
         """Apply (kind, raw) items in the order the kinds were given; one result each."""
-        results = [None] * len(items)
+        results = [self._unknown_kind(index, *item) for index, item in enumerate(items)]
         for name, kind in self.kinds.items():
             mine = []
             for index, (item_kind, raw) in enumerate(items):
@@ -161,10 +161,21 @@ class Recorder:
         in_hand = self.known[kind_name].get(result.get("id"))
         return answer_one(self.session, self.kinds[kind_name].model, result, in_hand)
 
+    def _unknown_kind(self, index, item_kind, raw):
+        """The INVALID result of an item of no kind this recorder takes, else None."""
+        if item_kind in self.kinds:
+            return None
+        record_id = raw.get("id") if isinstance(raw, dict) else None
+        fields = {"kind": [f"Must be one of: {', '.join(self.kinds)}."]}
+        shaped = _shape(outcome(INVALID, "Not valid.", fields, record_id))
+        return {"index": index, "kind": item_kind} | shaped
+
     @staticmethod
     def _validate(kind, raw):
         """(content, None) for a valid item, (None, its INVALID result) otherwise."""
-        raw = raw if isinstance(raw, dict) else {}
+        if not isinstance(raw, dict):
+            fields = {"data": ["Must be an object with the record."]}
+            return None, _shape(outcome(INVALID, "Not valid.", fields))
         try:
             return kind.create_schema.load(raw), None
         except ValidationError as exc:

@@ -11,7 +11,13 @@ from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.grouped_writes import grouped_writes
-from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
+from shared.record_schemas import (
+    BatchAnswer,
+    HistoryEntry,
+    VoidRequest,
+    batch_items,
+    batch_request_schema,
+)
 from shared.recording import summarise
 from shared.records import read_history
 from shared.scopes import roles_allowed
@@ -50,7 +56,7 @@ class Batch(MethodView):
     def post(self, body):
         """Sync up to 500 queued activities and check-ins; each item answers for itself."""
         session = get_db().session
-        items = [(item["kind"], item["data"]) for item in body["items"]]
+        items = batch_items(body)
         results = recording.recorder(session, current_principal()).record(items)
         session.commit()
         return {"results": results, "summary": summarise(results)}

@@ -55,6 +55,26 @@ def test_a_mixed_batch_answers_per_item_and_stores_the_valid(api, staff, make_ac
     assert len(feed()) == entries  # nothing new
 
 
+def test_an_item_of_no_known_kind_or_without_a_record_is_invalid_alone(api, staff, make_activity):
+    fine, mistyped = make_activity(), make_activity()
+    items = [
+        {"kind": "activty", "data": mistyped},
+        {"kind": "activity", "data": "not a record"},
+        {"data": make_activity()},
+        {"kind": "activity", "data": fine},
+    ]
+    answer = api.post("/activities/batch", json={"items": items}, headers=staff)
+    assert answer.status_code == 200
+    results = answer.get_json()["results"]
+    assert [r["status"] for r in results] == ["invalid", "invalid", "invalid", "created"]
+    assert results[0]["fields"] == {"kind": ["Must be one of: activity, checkin."]}
+    assert results[0]["id"] == mistyped["id"]
+    assert results[1]["fields"] == {"data": ["Must be an object with the record."]}
+    assert set(results[2]["fields"]) == {"kind"}
+    listed = api.get("/activities", headers=staff).get_json()["items"]
+    assert [a["id"] for a in listed] == [fine["id"]]
+
+
 def test_batches_are_capped_at_500_items(api, staff, make_activity):
     items = [{"kind": "activity", "data": make_activity()} for _ in range(501)]
     answer = api.post("/activities/batch", json={"items": items}, headers=staff)
