@@ -16,6 +16,7 @@ import orjson
 
 # json writes a float without an exponent from 1e-4 up to 1e16; there both agree.
 _LOWEST, _PAST_HIGHEST = 1e-4, 1e16
+_CONTAINERS = (dict, list, tuple)
 _SORTED = orjson.OPT_SORT_KEYS
 _SORTED_OWN_DATES = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
@@ -34,7 +35,7 @@ def stored_json(data):
 def canonical_json(data):
     """The same content always gives the same text (sorted keys, ISO dates): `json`'s
     compact text, written by orjson where the two agree."""
-    if _floats_agree(data):
+    if _floats_agree((data,)):
         try:
             return orjson.dumps(data, default=_iso, option=_SORTED_OWN_DATES).decode()
         except (orjson.JSONEncodeError, TypeError):
@@ -43,11 +44,13 @@ def canonical_json(data):
                       separators=(",", ":"))  # fmt: skip
 
 
-def _floats_agree(data):
-    if isinstance(data, float):
-        return data == 0 or (math.isfinite(data) and _LOWEST <= abs(data) < _PAST_HIGHEST)
-    if isinstance(data, dict):
-        return all(_floats_agree(value) for value in data.values())
-    if isinstance(data, list | tuple):
-        return all(_floats_agree(value) for value in data)
+def _floats_agree(values):
+    for value in values:
+        if isinstance(value, float):
+            if value and not (math.isfinite(value) and _LOWEST <= abs(value) < _PAST_HIGHEST):
+                return False
+        elif isinstance(value, _CONTAINERS) and not _floats_agree(
+            value.values() if isinstance(value, dict) else value
+        ):
+            return False
     return True
