@@ -59,6 +59,10 @@ class RecordKind:
     create_schema = None
     snapshot_fields = ()
     versioned = True  # has version, status, history and its own feed entries
+    # Whether a new record, its history and feed entry may be made before the look-ups
+    # (its checks leave its values as they are): then the write lock is held only to
+    # decide and insert, not while the rows are made.
+    built_before_checks = False
 
     def values(self, content, record=None):
         """Column values (all but id) from validated content (`record`: when correcting)."""
@@ -145,10 +149,10 @@ class Recorder:
                     content, result = self._validate(kind, raw)
                     mine.append((index, content))
                     results[index] = {"index": index, "kind": name} | (result or {})
-            self.load(name, [content["id"] for _, content in mine if content is not None])
-            for index, content in mine:
-                if content is not None:
-                    results[index] |= self._create(kind, content)
+            drafts = [(i, self._draft(kind, content)) for i, content in mine if content is not None]
+            self.load(name, [draft.record_id for _, draft in drafts])  # from here: write lock
+            for index, draft in drafts:
+                results[index] |= self._create(kind, draft)
         self.flush()
         return results
 
@@ -181,39 +185,58 @@ class Recorder:
         except ValidationError as exc:
             return None, _shape(outcome(INVALID, "Not valid.", exc.messages, raw.get("id")))
 
-    def _create(self, kind, content):
+    def _draft(self, kind, content):
+        """What an item would create, made before the look-ups where the kind allows."""
         record_id, values = str(content["id"]), kind.values(content, None)
         digest = kind.digest(values)
+        if not kind.built_before_checks:
+            return _Draft(record_id, values, digest)
+        record = kind.build(self, record_id, digest, values)
+        rows = self._rows_of_change(kind, record, "create", None) if kind.versioned else ()
+        return _Draft(record_id, values, digest, record, rows)
+
+    def _create(self, kind, draft):
+        record_id, digest = draft.record_id, draft.digest
         existing = self.known[kind.name].get(record_id)
         if existing is not None:
             return _shape(
                 outcome(DUPLICATE if existing.digest == digest else CONFLICT, record_id=record_id)
             )
-        problem = kind.problem(self, values)
+        problem = kind.problem(self, draft.values)
         if problem is not None:
             return _shape(problem | {"id": problem["id"] or record_id})
-        record = kind.build(self, record_id, digest, values)
+        record = draft.record or kind.build(self, record_id, digest, draft.values)
         self.new[kind.name].append(record)
         self.known[kind.name][record_id] = record
         kind.after_create(self, record)
-        if kind.versioned:
+        if draft.rows_of_change:
+            self._add_rows(*draft.rows_of_change)
+        elif kind.versioned:
             self.note(kind, record, "create", None)
         return _shape(outcome(CREATED, record_id=record_id))
 
     def note(self, kind, record, action, before, reason=None):
         """History row and feed entry for a versioned record's change."""
-        self.history.append(
-            history_row(
-                entity=kind.name,
-                record_id=record.id,
-                version=record.version,
-                action=action,
-                actor=self.principal.subject,
-                data=kind.snapshot(record),
-                reason=reason,
-            )
+        self._add_rows(*self._rows_of_change(kind, record, action, before, reason))
+
+    def _rows_of_change(self, kind, record, action, before, reason=None):
+        history = history_row(
+            entity=kind.name,
+            record_id=record.id,
+            version=record.version,
+            action=action,
+            actor=self.principal.subject,
+            data=kind.snapshot(record),
+            reason=reason,
         )
-        self.change(kind.name, record.id, action, before, kind.facts(record))
+        payload = {"before": before, "after": kind.facts(record)}
+        return history, change_entry(
+            entity=kind.name, entity_id=record.id, action=action, payload=payload
+        )
+
+    def _add_rows(self, history, change):
+        self.history.append(history)
+        self.changes.append(change)
 
     def change(self, entity, entity_id, action, before, after):
         """A feed entry: subtract `before`, add `after` (either may be None)."""
@@ -287,6 +310,14 @@ class Recorder:
             insert_rows(self.session.connection(), HISTORY_INSERT, self.history)
         append_changes(self.session, self.changes)
         self.history, self.changes = [], []
+
+
+class _Draft(NamedTuple):
+    record_id: str
+    values: dict
+    digest: str
+    record: object = None  # built ahead (RecordKind.built_before_checks), else None
+    rows_of_change: tuple = ()  # its history row and feed entry, when built ahead
 
 
 class _TableStatements(NamedTuple):

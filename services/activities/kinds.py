@@ -39,6 +39,7 @@ class ActivityKind(RecordKind):
     name = "activity"
     model = Activity
     create_schema = ActivityCreate()
+    built_before_checks = True
     snapshot_fields = (
         "type", "title", "organiser", "audience", "township_code", "village_code", "venue",
         "latitude", "longitude", "starts_at", "ends_at", "day", "headcount", "online_reach",
@@ -113,6 +114,7 @@ class CheckInKind(RecordKind):
     model = CheckIn
     create_schema = CheckInCreate()
     versioned = False
+    built_before_checks = True
 
     def values(self, content, record=None):
         activity_id = str(content["activity_id"])
