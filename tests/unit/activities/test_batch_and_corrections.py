@@ -75,6 +75,23 @@ def test_an_item_of_no_known_kind_or_without_a_record_is_invalid_alone(api, staf
     assert [a["id"] for a in listed] == [fine["id"]]
 
 
+def test_every_item_gets_every_check_when_another_item_fails_its_fields(api, staff, make_activity):
+    """Items are validated as one collection; one item's bad field must not spare the
+    others the checks across fields (ends before it starts, in the future)."""
+    items = [
+        {"kind": "activity", "data": make_activity(headcount="many")},
+        {"kind": "activity", "data": make_activity(ends_at="2024-05-10T08:00:00+08:00")},
+        {"kind": "activity", "data": make_activity()},
+    ]
+    answer = api.post("/activities/batch", json={"items": items}, headers=staff)
+    results = answer.get_json()["results"]
+    assert [r["status"] for r in results] == ["invalid", "invalid", "created"]
+    assert set(results[0]["fields"]) == {"headcount"}
+    assert results[1]["fields"] == {"ends_at": ["Must not be before starts_at."]}
+    listed = api.get("/activities", headers=staff).get_json()["items"]
+    assert [a["id"] for a in listed] == [items[2]["data"]["id"]]
+
+
 def test_batches_are_capped_at_500_items(api, staff, make_activity):
     items = [{"kind": "activity", "data": make_activity()} for _ in range(501)]
     answer = api.post("/activities/batch", json={"items": items}, headers=staff)
