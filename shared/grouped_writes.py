@@ -7,6 +7,11 @@ the one before was writing, in ONE transaction (a Recorder per caller, so scope,
 `recorded_by` and history stay each caller's own), then hands each its result. A caller
 alone writes at once, as before; under load the cost of a transaction is shared.
 
+Batches take turns too: a process records one batch at a time. Python runs one thread of
+a process at a time anyway, so interleaved batches finish no sooner; they only made the
+batch holding the database's write lock share the CPU with the others, holding the lock
+(and every other process's writers) the longer.
+
 If writing the group fails, a refusal the caller should see (a 503 when the registry does
 not answer) reaches every caller of the group; any other failure is retried one record at a
 time, so a record that breaks its write fails alone and nothing else is lost.
@@ -18,7 +23,8 @@ from flask import current_app
 
 from shared.db import BUSY_TIMEOUT_SECONDS
 from shared.errors import ApiError
-from shared.recording import answer_one
+from shared.record_schemas import batch_items
+from shared.recording import answer_one, summarise
 from shared.records import CREATED
 
 # A caller waits at most this long for its turn (then 503: nothing was written for it).
@@ -82,8 +88,7 @@ class GroupedWrites:
         with self._lock:
             if ticket in self._queue:  # never taken: nothing written, safe to retry
                 self._queue.remove(ticket)
-                raise ApiError(503, "The database is busy; try again.", code="database_busy",
-                               headers={"Retry-After": "1"})  # fmt: skip
+                raise _busy()
         ticket.woken.wait()  # taken into a group (or to lead one) meanwhile: it will end
 
     def _write_queued(self, session):
@@ -128,6 +133,25 @@ class GroupedWrites:
             for ticket, result in zip(tickets, results, strict=True):
                 ticket.result = result
                 ticket.record = recorder.known[ticket.kind_name].get(result.get("id"))
+
+
+def record_batch(recorder, body):
+    """Record a loaded batch request and commit, one batch at a time in this process;
+    the answer: each item's result and how many ended in each status."""
+    turn = current_app.extensions.setdefault("batch_turn", threading.Lock())
+    if not turn.acquire(timeout=WAIT_SECONDS):
+        raise _busy()
+    try:
+        results = recorder.record(batch_items(body))
+        recorder.session.commit()
+    finally:
+        turn.release()
+    return {"results": results, "summary": summarise(results)}
+
+
+def _busy():
+    return ApiError(503, "The database is busy; try again.", code="database_busy",
+                    headers={"Retry-After": "1"})  # fmt: skip
 
 
 def grouped_writes(make_recorder):

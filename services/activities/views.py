@@ -10,15 +10,13 @@ from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, T
 from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
-from shared.grouped_writes import grouped_writes
+from shared.grouped_writes import grouped_writes, record_batch
 from shared.record_schemas import (
     BatchAnswer,
     HistoryEntry,
     VoidRequest,
-    batch_items,
     batch_request_schema,
 )
-from shared.recording import summarise
 from shared.records import read_history
 from shared.scopes import roles_allowed
 
@@ -55,11 +53,7 @@ class Batch(MethodView):
     @blp.response(200, BatchAnswer)
     def post(self, body):
         """Sync up to 500 queued activities and check-ins; each item answers for itself."""
-        session = get_db().session
-        items = batch_items(body)
-        results = recording.recorder(session, current_principal()).record(items)
-        session.commit()
-        return {"results": results, "summary": summarise(results)}
+        return record_batch(recording.recorder(get_db().session, current_principal()), body)
 
 
 @blp.route("/activities/<uuid:activity_id>")

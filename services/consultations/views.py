@@ -10,14 +10,14 @@ from services.consultations.models import Consultation
 from shared.auth import current_principal
 from shared.db import get_db, get_or_404
 from shared.errors import ApiError
+from shared.grouped_writes import record_batch
 from shared.record_schemas import (
     BatchAnswer,
     HistoryEntry,
     VoidRequest,
-    batch_items,
     batch_request_schema,
 )
-from shared.recording import Recorder, summarise
+from shared.recording import Recorder
 from shared.records import read_history, record_page
 from shared.scopes import roles_allowed
 
@@ -88,10 +88,7 @@ class Batch(MethodView):
     @blp.response(200, BatchAnswer)
     def post(self, body):
         """Sync up to 500 queued consultations; each item answers for itself."""
-        items = batch_items(body)
-        results = _recorder().record(items)
-        get_db().session.commit()
-        return {"results": results, "summary": summarise(results)}
+        return record_batch(_recorder(), body)
 
 
 @blp.route("/consultations/<uuid:consultation_id>")

@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from services.activities import recording
 from services.activities.kinds import ActivityKind
+from shared import grouped_writes as grouped_writes_module
 from shared.db import writers_held
 from shared.grouped_writes import grouped_writes
 from tests.unit.activities.conftest import OTHER_TOWNSHIP
@@ -100,3 +101,20 @@ def test_a_record_that_breaks_its_group_fails_alone(
     listed = api.get("/activities", headers=staff).get_json()["items"]
     assert {a["id"] for a in listed} == {first["id"], fine["id"]}
     assert len(feed()) == 2
+
+
+def test_batches_of_a_process_take_turns_and_a_long_wait_is_a_clear_503(
+    activities_app, api, staff, make_activity, monkeypatch
+):
+    monkeypatch.setattr(grouped_writes_module, "WAIT_SECONDS", 0.3)
+    body = {"items": [{"kind": "activity", "data": make_activity()}]}
+    with activities_app.app_context():
+        turn = activities_app.extensions.setdefault("batch_turn", threading.Lock())
+    with turn:  # another batch of this process is being recorded
+        waited = api.post("/activities/batch", json=body, headers=staff)
+    assert waited.status_code == 503
+    assert waited.get_json()["error"]["code"] == "database_busy"
+    assert waited.headers["Retry-After"] == "1"
+    assert api.get("/activities", headers=staff).get_json()["items"] == []
+    answer = api.post("/activities/batch", json=body, headers=staff)
+    assert answer.get_json()["summary"]["created"] == 1
