@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from shared.errors import ApiError
+from shared.json_text import stored_json
 from shared.poke import forget_feed_change, poke_after_commit
 from shared.writer_lock import WriterLock
 
@@ -22,13 +23,14 @@ _writers = weakref.WeakKeyDictionary()  # SQLite engine -> the WriterLock its wr
 def make_engine(url):
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, json_serializer=stored_json)
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        json_serializer=stored_json,  # JSON columns (an activity's languages), via orjson
         # A connection for every thread of a worker (gunicorn runs 8): none opened per request.
         pool_size=16,
     )
