@@ -75,10 +75,15 @@ def make_engine(url):
     return engine
 
 
+def database_busy():
+    """The 503 of a write that could not have its turn in time (nothing was written)."""
+    return ApiError(503, "The database is busy; try again.", code="database_busy",
+                    headers={"Retry-After": "1"})  # fmt: skip
+
+
 def _take(lock):
     if not lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-        raise ApiError(503, "The database is busy; try again.", code="database_busy",
-                       headers={"Retry-After": "1"})  # fmt: skip
+        raise database_busy()
 
 
 @contextmanager

@@ -21,7 +21,7 @@ import threading
 
 from flask import current_app
 
-from shared.db import BUSY_TIMEOUT_SECONDS
+from shared.db import BUSY_TIMEOUT_SECONDS, database_busy
 from shared.errors import ApiError
 from shared.record_schemas import batch_items
 from shared.recording import answer_one, summarise
@@ -88,7 +88,7 @@ class GroupedWrites:
         with self._lock:
             if ticket in self._queue:  # never taken: nothing written, safe to retry
                 self._queue.remove(ticket)
-                raise _busy()
+                raise database_busy()
         ticket.woken.wait()  # taken into a group (or to lead one) meanwhile: it will end
 
     def _write_queued(self, session):
@@ -104,24 +104,26 @@ class GroupedWrites:
                 successor.leads = True
                 successor.woken.set()
             for ticket in group:
+                if ticket.result is None and ticket.error is None:  # the write itself broke
+                    ticket.error = database_busy()
                 ticket.woken.set()
 
     def _write(self, session, group):
         try:
             self._record(session, group)
             session.commit()
-        except ApiError as error:
-            session.rollback()
-            for ticket in group:
-                ticket.error = error
+            return
         except Exception as error:
+            for ticket in group:  # nothing of this attempt was written
+                ticket.result = ticket.record = None
             session.rollback()
-            if len(group) == 1:
-                group[0].error = error
+            if isinstance(error, ApiError) or len(group) == 1:
+                for ticket in group:
+                    ticket.error = error
                 return
-            current_app.logger.warning("A grouped write failed; writing its records one by one.")
-            for ticket in group:
-                self._write(session, [ticket])
+        current_app.logger.warning("A grouped write failed; writing its records one by one.")
+        for ticket in group:
+            self._write(session, [ticket])
 
     def _record(self, session, group):
         callers = {}
@@ -140,18 +142,13 @@ def record_batch(recorder, body):
     the answer: each item's result and how many ended in each status."""
     turn = current_app.extensions.setdefault("batch_turn", threading.Lock())
     if not turn.acquire(timeout=WAIT_SECONDS):
-        raise _busy()
+        raise database_busy()
     try:
         results = recorder.record(batch_items(body))
         recorder.session.commit()
     finally:
         turn.release()
     return {"results": results, "summary": summarise(results)}
-
-
-def _busy():
-    return ApiError(503, "The database is busy; try again.", code="database_busy",
-                    headers={"Retry-After": "1"})  # fmt: skip
 
 
 def grouped_writes(make_recorder):
