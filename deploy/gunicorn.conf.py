@@ -7,8 +7,9 @@ import tempfile
 
 # gthread keeps connections from the gateway alive; sync workers close after each answer.
 worker_class = "gthread"
-# One worker per core by default: a worker runs Python on one core at a time.
-workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)
+# One worker per core by default (a worker runs Python on one core at a time), at most 4:
+# the database takes one writer at a time, and each worker holds its own connections.
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(os.cpu_count() or 1, 4))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # Load the app once in the master: migrations run once, before any worker forks.
 preload_app = True

@@ -106,6 +106,8 @@ def component_env(var_dir, redis_url, extra=None):
     """The environment of a stack process in a test: its own data folder and Redis."""
     env = dict(os.environ)
     env.update(VAR_DIR=str(var_dir), REDIS_URL=redis_url, PYTHONUNBUFFERED="1")
+    # Two workers a component on any machine: tests and benchmarks run alike everywhere.
+    env.setdefault("WEB_CONCURRENCY", "2")
     env["PATH"] = str(BIN_DIR) + os.pathsep + env.get("PATH", "")
     env.update(extra or {})
     return env
