@@ -1,18 +1,18 @@
 """Writing client records, one or a batch, the same way in every recording service.
 
-A service describes each kind of record it takes with a `RecordKind`; the `Recorder`
-does the rest: validation per item, idempotency by client id (duplicate / conflict),
-the kind's own checks (scope, registry, periods), the insert, the history row and the
-feed entry carrying the record's figures before and after, all in the caller's ONE
+A service describes each kind of record it takes with a `RecordKind` (shared.record_kinds);
+the `Recorder` does the rest: validation per item, idempotency by client id (duplicate /
+conflict), the kind's own checks (scope, registry, periods), the insert, the history row
+and the feed entry carrying the record's figures before and after, all in the caller's ONE
 transaction. Corrections (`revise`) and voids go through the same path.
 
-Speed matters here (a village's whole offline queue arrives as one batch): every item is
-validated before the first statement, so the database's write lock is held only for the
-look-ups and inserts; new records are plain `NewRecord`s inserted with one Core statement
-per kind at `flush`, not ORM instances going through the unit of work.
+Speed matters here (a village's whole offline queue arrives as one batch): the items are
+validated as one collection and, where the kind allows, their records, history rows and
+feed entries made before the first statement, so the database's write lock is held only
+to decide and insert; new records are plain `NewRecord`s inserted with one prepared
+statement per kind at `flush` (shared.prepared), not ORM instances in the unit of work.
 """
 
-import functools
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.feed import append_changes, change_entry
 from shared.prepared import insert_rows, select_column
+from shared.record_kinds import outcome, table_statements
 from shared.records import (
     ACTIVE,
     CONFLICT,
@@ -32,78 +33,10 @@ from shared.records import (
     INVALID,
     REFUSED,
     VOID,
-    content_digest,
     history_row,
     outcome_error,
     require_version,
 )
-
-
-class NewRecord:
-    """A record created in this request: its column values as attributes, until `flush`."""
-
-    def __init__(self, **values):
-        self.__dict__.update(values)
-
-
-def outcome(status, message=None, fields=None, record_id=None):
-    """An item's outcome other than a plain success (see shared.records for the statuses)."""
-    return {"status": status, "message": message, "fields": fields, "id": record_id}
-
-
-class RecordKind:
-    """How one kind of record is validated, checked, built and counted. Subclass it."""
-
-    name = "record"
-    model = None
-    create_schema = None
-    snapshot_fields = ()
-    versioned = True  # has version, status, history and its own feed entries
-    # Whether a new record, its history and feed entry may be made before the look-ups
-    # (its checks leave its values as they are): then the write lock is held only to
-    # decide and insert, not while the rows are made.
-    built_before_checks = False
-
-    def values(self, content, record=None):
-        """Column values (all but id) from validated content (`record`: when correcting)."""
-        raise NotImplementedError
-
-    def problem(self, recorder, values, record=None):
-        """An `outcome(...)` when the caller may not write these values, else None."""
-        return None
-
-    def digest(self, values):
-        """The fingerprint that tells a retry (same content) from a conflict."""
-        return content_digest(values)
-
-    def build(self, recorder, record_id, digest, values):
-        """The new record (a `NewRecord`, or a transient model instance when the model
-        computes columns itself): all its columns set."""
-        now = utcnow()
-        extra = {"version": 1, "status": ACTIVE, "updated_at": now} if self.versioned else {}
-        return NewRecord(
-            id=record_id,
-            digest=digest,
-            recorded_by=recorder.principal.subject,
-            recorded_at=now,
-            **extra,
-            **values,
-        )
-
-    def row(self, record):
-        """The new record's row for the insert."""
-        return {name: getattr(record, name) for name in _statements(self.model.__table__).columns}
-
-    def facts(self, record):
-        """The record's contribution to the figures (None: nothing)."""
-        return None
-
-    def after_create(self, recorder, record):
-        """Anything else a new record changes (a check-in raises its activity's count)."""
-
-    def snapshot(self, record):
-        """The record as its history keeps it."""
-        return {name: getattr(record, name) for name in self.snapshot_fields}
 
 
 class Recorder:
@@ -131,7 +64,7 @@ class Recorder:
         kind, known = self.kinds[kind_name], self.known[kind_name]
         wanted = [i for i in {str(i) for i in ids} if i not in known]
         if wanted:
-            statements = _statements(kind.model.__table__)
+            statements = table_statements(kind.model.__table__)
             found = select_column(self.session.connection(), statements.existing, ids=wanted)
             if found:
                 model = kind.model
@@ -290,7 +223,7 @@ class Recorder:
                 kind = self.kinds[name]
                 insert_rows(
                     self.session.connection(),
-                    _statements(kind.model.__table__).insert,
+                    table_statements(kind.model.__table__).insert,
                     [kind.row(record) for record in records],
                 )
                 self.new[name] = []
@@ -307,23 +240,6 @@ class _Draft(NamedTuple):
     digest: str
     record: object = None  # built ahead (RecordKind.built_before_checks), else None
     rows_of_change: tuple = ()  # its history row and feed entry, when built ahead
-
-
-class _TableStatements(NamedTuple):
-    existing: sa.Select  # which of the ids given as `ids` exist
-    insert: sa.Insert
-    columns: tuple  # the column names
-
-
-@functools.cache
-def _statements(table):
-    """A table's statements, built once: building and keying them costs more than running."""
-    ids = sa.bindparam("ids", expanding=True)
-    return _TableStatements(
-        existing=sa.select(table.c.id).where(table.c.id.in_(ids)),
-        insert=table.insert(),
-        columns=tuple(column.name for column in table.c),
-    )
 
 
 def _validate_all(kind, raws):

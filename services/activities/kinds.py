@@ -13,7 +13,7 @@ from services.activities.periods import PeriodGate
 from services.activities.schemas import ActivityCreate, CheckInCreate
 from shared import registry_client
 from shared.clock import LOCAL_ZONE
-from shared.recording import RecordKind, outcome
+from shared.record_kinds import RecordKind, outcome
 from shared.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
 
 

@@ -9,7 +9,7 @@ from shared import registry_client
 from shared.auth import current_principal
 from shared.clock import LOCAL_ZONE
 from shared.pii import keyed_digest
-from shared.recording import RecordKind, outcome
+from shared.record_kinds import RecordKind, outcome
 from shared.records import FORBIDDEN, INVALID, VOID
 
 

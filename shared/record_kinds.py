@@ -1,0 +1,95 @@
+"""How a recording service describes a kind of record it takes (see shared.recording)."""
+
+import functools
+from typing import NamedTuple
+
+import sqlalchemy as sa
+
+from shared.clock import utcnow
+from shared.records import ACTIVE, content_digest
+
+
+class NewRecord:
+    """A record created in this request: its column values as attributes, until `flush`."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def outcome(status, message=None, fields=None, record_id=None):
+    """An item's outcome other than a plain success (see shared.records for the statuses)."""
+    return {"status": status, "message": message, "fields": fields, "id": record_id}
+
+
+class RecordKind:
+    """How one kind of record is validated, checked, built and counted. Subclass it."""
+
+    name = "record"
+    model = None
+    create_schema = None
+    snapshot_fields = ()
+    versioned = True  # has version, status, history and its own feed entries
+    # Whether a new record, its history and feed entry may be made before the look-ups
+    # (its checks leave its values as they are): then the write lock is held only to
+    # decide and insert, not while the rows are made.
+    built_before_checks = False
+
+    def values(self, content, record=None):
+        """Column values (all but id) from validated content (`record`: when correcting)."""
+        raise NotImplementedError
+
+    def problem(self, recorder, values, record=None):
+        """An `outcome(...)` when the caller may not write these values, else None."""
+        return None
+
+    def digest(self, values):
+        """The fingerprint that tells a retry (same content) from a conflict."""
+        return content_digest(values)
+
+    def build(self, recorder, record_id, digest, values):
+        """The new record (a `NewRecord`, or a transient model instance when the model
+        computes columns itself): all its columns set."""
+        now = utcnow()
+        extra = {"version": 1, "status": ACTIVE, "updated_at": now} if self.versioned else {}
+        return NewRecord(
+            id=record_id,
+            digest=digest,
+            recorded_by=recorder.principal.subject,
+            recorded_at=now,
+            **extra,
+            **values,
+        )
+
+    def row(self, record):
+        """The new record's row for the insert."""
+        return {
+            name: getattr(record, name) for name in table_statements(self.model.__table__).columns
+        }
+
+    def facts(self, record):
+        """The record's contribution to the figures (None: nothing)."""
+        return None
+
+    def after_create(self, recorder, record):
+        """Anything else a new record changes (a check-in raises its activity's count)."""
+
+    def snapshot(self, record):
+        """The record as its history keeps it."""
+        return {name: getattr(record, name) for name in self.snapshot_fields}
+
+
+class TableStatements(NamedTuple):
+    existing: sa.Select  # which of the ids given as `ids` exist
+    insert: sa.Insert
+    columns: tuple  # the column names
+
+
+@functools.cache
+def table_statements(table):
+    """A table's statements, built once: building and keying them costs more than running."""
+    ids = sa.bindparam("ids", expanding=True)
+    return TableStatements(
+        existing=sa.select(table.c.id).where(table.c.id.in_(ids)),
+        insert=table.insert(),
+        columns=tuple(column.name for column in table.c),
+    )
