@@ -47,38 +47,14 @@ def _prepare(statement, dialect, keys=None, expanding=None):
     )
 
 
-class DriverRow(NamedTuple):
-    """A row already turned into the driver's parameters (made before the write lock)."""
-
-    keys: tuple
-    parameters: list
-
-
-def driver_row(dialect, statement, row):
-    """The driver's parameters of one row (a dict) for `statement`, made ahead."""
-    keys = tuple(row)
-    return DriverRow(keys, _prepare(statement, dialect, keys).parameters(row))
-
-
 def insert_rows(connection, statement, rows):
-    """Insert rows with `statement`: dicts holding every column the rows give, or
-    DriverRows made ahead from such dicts (all rows with the same columns)."""
+    """Insert rows (dicts holding every column the rows give) with `statement`."""
     if not rows:
         return
-    first = rows[0]
-    keys = first.keys if isinstance(first, DriverRow) else tuple(first)
-    prepared = _prepare(statement, connection.dialect, keys)
-    parameters = []
-    for row in rows:
-        if not isinstance(row, DriverRow):
-            parameters.append(prepared.parameters(row))
-        elif row.keys == keys:
-            parameters.append(row.parameters)
-        else:
-            raise ValueError(f"rows of other columns in one insert: {row.keys} vs {keys}")
+    prepared = _prepare(statement, connection.dialect, tuple(rows[0]))
     cursor = connection.connection.driver_connection.cursor()
     try:
-        cursor.executemany(prepared.sql, parameters)
+        cursor.executemany(prepared.sql, [prepared.parameters(row) for row in rows])
     finally:
         cursor.close()
 

@@ -10,17 +10,10 @@ from shared.records import ACTIVE, content_digest
 
 
 class NewRecord:
-    """A record created in this request: its column values as attributes, until `flush`.
-    `changed` tells whether any was set after it was made (its row made ahead is stale)."""
-
-    changed = False
+    """A record created in this request: its column values as attributes, until `flush`."""
 
     def __init__(self, **values):
         self.__dict__.update(values)
-
-    def __setattr__(self, name, value):
-        self.__dict__[name] = value
-        self.__dict__["changed"] = True
 
 
 def outcome(status, message=None, fields=None, record_id=None):

@@ -20,8 +20,8 @@ from marshmallow import ValidationError
 
 from shared.clock import utcnow
 from shared.errors import ApiError
-from shared.feed import CHANGE_INSERT, append_changes, change_entry
-from shared.prepared import driver_row, insert_rows, select_column
+from shared.feed import append_changes, change_entry
+from shared.prepared import insert_rows, select_column
 from shared.record_kinds import outcome, table_statements
 from shared.records import (
     ACTIVE,
@@ -48,7 +48,6 @@ class Recorder:
         self.kinds = {kind.name: kind for kind in kinds}
         self.known = {kind.name: {} for kind in kinds}
         self.new = {kind.name: [] for kind in kinds}  # created here, inserted at flush
-        self.new_rows = {kind.name: [] for kind in kinds}  # their rows made ahead, or None
         self.memos = {}
         self.history = []
         self.changes = []
@@ -115,14 +114,8 @@ class Recorder:
         if not kind.built_before_checks:
             return _Draft(record_id, values, digest)
         record = kind.build(self, record_id, digest, values)
-        dialect = self.session.get_bind().dialect
-        row = driver_row(dialect, table_statements(kind.model.__table__).insert, kind.row(record))
-        if not kind.versioned:
-            return _Draft(record_id, values, digest, record, row)
-        history, change = self._rows_of_change(kind, record, "create", None)
-        rows_of_change = (driver_row(dialect, HISTORY_INSERT, history),
-                          driver_row(dialect, CHANGE_INSERT, change))  # fmt: skip
-        return _Draft(record_id, values, digest, record, row, rows_of_change)
+        rows = self._rows_of_change(kind, record, "create", None) if kind.versioned else ()
+        return _Draft(record_id, values, digest, record, rows)
 
     def _create(self, kind, draft):
         record_id, digest = draft.record_id, draft.digest
@@ -136,7 +129,6 @@ class Recorder:
             return _shape(problem | {"id": problem["id"] or record_id})
         record = draft.record or kind.build(self, record_id, digest, draft.values)
         self.new[kind.name].append(record)
-        self.new_rows[kind.name].append(draft.row)
         self.known[kind.name][record_id] = record
         kind.after_create(self, record)
         if draft.rows_of_change:
@@ -229,14 +221,12 @@ class Recorder:
         for name, records in self.new.items():
             if records:
                 kind = self.kinds[name]
-                rows = [  # a row made ahead, unless the record changed since
-                    kind.row(record) if row is None or record.changed else row
-                    for record, row in zip(records, self.new_rows[name], strict=True)
-                ]
                 insert_rows(
-                    self.session.connection(), table_statements(kind.model.__table__).insert, rows
+                    self.session.connection(),
+                    table_statements(kind.model.__table__).insert,
+                    [kind.row(record) for record in records],
                 )
-                self.new[name], self.new_rows[name] = [], []
+                self.new[name] = []
         self.session.flush()
         if self.history:
             insert_rows(self.session.connection(), HISTORY_INSERT, self.history)
@@ -249,8 +239,7 @@ class _Draft(NamedTuple):
     values: dict
     digest: str
     record: object = None  # built ahead (RecordKind.built_before_checks), else None
-    row: object = None  # its row for the insert (a DriverRow), when built ahead
-    rows_of_change: tuple = ()  # its history row and feed entry (DriverRows), likewise
+    rows_of_change: tuple = ()  # its history row and feed entry, when built ahead
 
 
 def _validate_all(kind, raws):
