@@ -92,6 +92,21 @@ def test_every_item_gets_every_check_when_another_item_fails_its_fields(api, sta
     assert [a["id"] for a in listed] == [items[2]["data"]["id"]]
 
 
+def test_checkins_in_the_batch_of_their_new_activity_count_in_its_stored_row(
+    api, staff, make_activity
+):
+    fresh = make_activity(headcount=0)
+    items = [
+        {"kind": "activity", "data": fresh},
+        {"kind": "checkin", "data": checkin(fresh["id"], name="阿依古丽")},
+        {"kind": "checkin", "data": checkin(fresh["id"], name="买买提")},
+    ]
+    answer = api.post("/activities/batch", json={"items": items}, headers=staff)
+    assert answer.get_json()["summary"]["created"] == 3
+    stored = api.get(f"/activities/{fresh['id']}", headers=staff).get_json()
+    assert stored["checkins"] == 2 and stored["attendances"] == 2
+
+
 def test_batches_are_capped_at_500_items(api, staff, make_activity):
     items = [{"kind": "activity", "data": make_activity()} for _ in range(501)]
     answer = api.post("/activities/batch", json={"items": items}, headers=staff)
