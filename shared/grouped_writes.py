@@ -36,7 +36,7 @@ class _Ticket:
 
     def __init__(self, principal, kind_name, raw):
         self.principal, self.kind_name, self.raw = principal, kind_name, raw
-        self.result = self.record = self.error = None
+        self.result = self.record = self.model = self.error = None
         self.leads = False  # woken to write the next group rather than with a result
         self.woken = threading.Event()
 
@@ -78,9 +78,8 @@ class GroupedWrites:
             self._write_queued(session)
         if ticket.error is not None:
             raise ticket.error
-        kind = self._make_recorder(session, principal).kinds[kind_name]
         created = ticket.record if ticket.result["status"] == CREATED else None
-        return answer_one(session, kind.model, ticket.result, created)
+        return answer_one(session, ticket.model, ticket.result, created)
 
     def _wait(self, ticket):
         if ticket.woken.wait(WAIT_SECONDS):
@@ -135,6 +134,7 @@ class GroupedWrites:
             for ticket, result in zip(tickets, results, strict=True):
                 ticket.result = result
                 ticket.record = recorder.known[ticket.kind_name].get(result.get("id"))
+                ticket.model = recorder.kinds[ticket.kind_name].model
 
 
 def record_batch(recorder, body):

@@ -78,11 +78,11 @@ class Recorder:
         for name, kind in self.kinds.items():
             indexes = [index for index, (item_kind, _) in enumerate(items) if item_kind == name]
             validated = _validate_all(kind, [items[index][1] for index in indexes])
-            mine = []
+            drafts = []
             for index, (content, result) in zip(indexes, validated, strict=True):
-                mine.append((index, content))
                 results[index] = {"index": index, "kind": name} | (result or {})
-            drafts = [(i, self._draft(kind, content)) for i, content in mine if content is not None]
+                if content is not None:
+                    drafts.append((index, self._draft(kind, content)))
             self.load(name, [draft.record_id for _, draft in drafts])  # from here: write lock
             for index, draft in drafts:
                 results[index] |= self._create(kind, draft)

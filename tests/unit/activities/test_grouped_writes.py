@@ -2,7 +2,6 @@
 still answered as itself; a record that breaks its write fails alone."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import event
@@ -12,14 +11,8 @@ from services.activities.kinds import ActivityKind
 from shared import grouped_writes as grouped_writes_module
 from shared.db import writers_held
 from shared.grouped_writes import grouped_writes
+from tests.support.processes import wait_for
 from tests.unit.activities.conftest import OTHER_TOWNSHIP
-
-
-def _until(condition, what):
-    deadline = time.monotonic() + 10
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.005)
 
 
 @pytest.fixture
@@ -43,11 +36,11 @@ def queued_writes(activities_app):
         threads = [threading.Thread(target=post, args=(0, *first))]
         with writers_held(engine):
             threads[0].start()
-            _until(lambda: group.writing and group.queued == 0, "the first write to start")
+            wait_for(lambda: group.writing and group.queued == 0, 10, "the first write to start")
             for index, (body, headers) in enumerate(rest, 1):
                 threads.append(threading.Thread(target=post, args=(index, body, headers)))
                 threads[-1].start()
-            _until(lambda: group.queued == len(rest), "the others to queue")
+            wait_for(lambda: group.queued == len(rest), 10, "the others to queue")
             commits.clear()
         for thread in threads:
             thread.join(30)
