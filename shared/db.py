@@ -25,8 +25,9 @@ def make_engine(url):
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, json_serializer=stored_json)
     path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    on_disk = path if path and path != ":memory:" else None
+    if on_disk:
+        Path(on_disk).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
@@ -36,7 +37,7 @@ def make_engine(url):
     )
     # SQLite has one writer at a time: writers queue for it in shared.writer_lock, which
     # wakes them the moment it frees (SQLite's busy handler sleeps and polls).
-    writer = _writers[engine] = WriterLock(path if path and path != ":memory:" else None)
+    writer = _writers[engine] = WriterLock(on_disk)
 
     @event.listens_for(engine, "connect")
     def tune_sqlite(dbapi_connection, _record):

@@ -3,8 +3,8 @@
 The poke is sent by a background thread of the process, so no write waits for Redis, and
 at most once per POKE_PAUSE_SECONDS: the commits of that moment share one poke (a busy
 process commits hundreds of times a second; a Redis round trip for each cost more than
-the writes' SQL). A failure to reach Redis is logged and never fails the
-write: the worker's scheduled catch-up finds the entries anyway.
+the writes' SQL). A failure to reach Redis is logged and never fails the write: the
+worker's scheduled catch-up finds the entries anyway.
 """
 
 import logging
