@@ -219,22 +219,27 @@ def test_redis_losing_its_data_rebuilds_the_same_figures(world):
     assert_figures_equal_records(world)
 
 
-def stray_namespace(connection, ns, figures):
-    """Keys of a namespace this code does not own (some figures and a cursor), written."""
-    stray = keys(ns)
-    connection.hset(stray["figures"], mapping=figures)
-    connection.hset(stray["cursor"], "activities", 5)
-    return stray
-
-
-def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures(world):
+def caught_up_with_a_stray_namespace(world, ns, figures):
+    """Drain the feeds, then write keys of a namespace this code does not own (some
+    figures and a cursor); (the summary before, the Redis connection, the live namespace,
+    the stray keys)."""
     drain(world["stats"])
     before = summary(world)
     with world["stats"].app_context():
         connection = get_redis()
         live = current_namespace(connection)
-        # a rebuild that died after seeding, before the swap
-        left = stray_namespace(connection, "interrupted", {"sessions|2024-03-04|township:1": 9})
+        stray = keys(ns)
+        connection.hset(stray["figures"], mapping=figures)
+        connection.hset(stray["cursor"], "activities", 5)
+    return before, connection, live, stray
+
+
+def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures(world):
+    # a rebuild that died after seeding, before the swap
+    before, connection, live, left = caught_up_with_a_stray_namespace(
+        world, "interrupted", {"sessions|2024-03-04|township:1": 9}
+    )
+    with world["stats"].app_context():
         ns = rebuild()
         assert ns != live and current_namespace(connection) == ns
         assert not any(connection.exists(key) for key in left.values())
@@ -244,15 +249,12 @@ def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures
 
 
 def test_figures_kept_under_an_older_field_scheme_are_rebuilt_not_misread(world):
-    drain(world["stats"])
-    before = summary(world)
-    with world["stats"].app_context():
-        connection = get_redis()
-        live = current_namespace(connection)
-        # what a v1 deployment left: months and years stored too, and its own pointer
-        old = stray_namespace(connection, "old-scheme", {"sessions|2024-03|county|all": 7})
-        connection.set("pufa:rollup:current", "old-scheme")
-        connection.delete(CURRENT)  # as if this code met only the older scheme's state
+    # what a v1 deployment left: months and years stored too, and its own pointer
+    before, connection, live, old = caught_up_with_a_stray_namespace(
+        world, "old-scheme", {"sessions|2024-03|county|all": 7}
+    )
+    connection.set("pufa:rollup:current", "old-scheme")
+    connection.delete(CURRENT)  # as if this code met only the older scheme's state
     client = world["stats"].test_client()
     assert client.get("/summary?year=2024", headers=ADMIN).status_code == 503
     drain(world["stats"])
