@@ -11,12 +11,7 @@ from shared.auth import current_principal
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.grouped_writes import grouped_writes, record_batch
-from shared.record_schemas import (
-    BatchAnswer,
-    HistoryEntry,
-    VoidRequest,
-    batch_request_schema,
-)
+from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.records import read_history
 from shared.scopes import roles_allowed
 

@@ -11,12 +11,7 @@ from shared.auth import current_principal
 from shared.db import get_db, get_or_404
 from shared.errors import ApiError
 from shared.grouped_writes import record_batch
-from shared.record_schemas import (
-    BatchAnswer,
-    HistoryEntry,
-    VoidRequest,
-    batch_request_schema,
-)
+from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.recording import Recorder
 from shared.records import read_history, record_page
 from shared.scopes import roles_allowed
