@@ -37,7 +37,7 @@ class ItemResult(ma.Schema):
         metadata={"description": "created, duplicate, conflict, invalid, forbidden or refused"}
     )
     message = fields.String()
-    fields_ = fields.Dict(data_key="fields")
+    fields_ = fields.Dict(data_key="fields", attribute="fields")
 
 
 class BatchAnswer(ma.Schema):

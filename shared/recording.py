@@ -291,7 +291,7 @@ def _shape(result):
     if result.get("message"):
         shaped["message"] = result["message"]
     if result.get("fields"):
-        shaped["fields_"] = result["fields"]
+        shaped["fields"] = result["fields"]
     return shaped
 
 

@@ -69,7 +69,7 @@ def outcome_error(result):
     if status == REFUSED:
         return ApiError(409, message, code="period_closed")
     if status == INVALID:
-        fields = result.get("fields_", {})
+        fields = result.get("fields", {})
         return ApiError(422, "Some fields are not valid: " + ", ".join(fields), fields=fields)
     return None
 

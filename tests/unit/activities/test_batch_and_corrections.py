@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 
+from shared.record_schemas import BatchAnswer
+
 
 def checkin(activity_id, name="阿依古丽", ref=None, nonce=None):
     return {
@@ -46,6 +48,8 @@ def test_a_mixed_batch_answers_per_item_and_stores_the_valid(api, staff, make_ac
         "audience": ["Must be one of: public, students, enterprises, cadres, enforcement_staff."]
     }
     assert answer.get_json()["summary"]["created"] == 2
+    # Written as it is: exactly what the documented schema says.
+    assert BatchAnswer().dump(answer.get_json()) == answer.get_json()
     entries = len(feed())
 
     replay = api.post("/activities/batch", json={"items": items}, headers=staff).get_json()
