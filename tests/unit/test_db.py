@@ -78,3 +78,18 @@ lock.release()
 print("released", flush=True)
 sys.stdin.readline()
 """
+
+
+def test_a_commit_of_a_few_thousand_pages_leaves_them_in_the_log(tmp_path):
+    """A large batch's commit does not copy the log back into the database itself (the
+    checkpoint comes once the log passes WAL_CHECKPOINT_PAGES)."""
+    path = tmp_path / "big.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (x BLOB)"))
+        insert = sa.text("INSERT INTO t VALUES (randomblob(3000))")
+        connection.execute(insert, [{}] * 2500)  # ~2,500 pages: past SQLite's own 1,000
+    log = tmp_path / "big.db-wal"
+    assert log.stat().st_size > 2500 * 4096
+    assert path.stat().st_size < 100 * 4096  # nothing copied back yet
+    engine.dispose()
