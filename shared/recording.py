@@ -77,6 +77,8 @@ class Recorder:
         results = [self._unknown_kind(index, *item) for index, item in enumerate(items)]
         for name, kind in self.kinds.items():
             indexes = [index for index, (item_kind, _) in enumerate(items) if item_kind == name]
+            if not indexes:
+                continue
             validated = _validate_all(kind, [items[index][1] for index in indexes])
             drafts = []
             for index, (content, result) in zip(indexes, validated, strict=True):
