@@ -42,6 +42,11 @@ class RecordKind:
         """An `outcome(...)` when the caller may not write these values, else None."""
         return None
 
+    def ask_ahead(self, recorder, values):
+        """Put in `recorder`'s memos what `problem` will ask other services about these
+        new records' values: asked before the database's write lock is taken, so a slow
+        registry never holds up every writer."""
+
     def digest(self, values):
         """The fingerprint that tells a retry (same content) from a conflict."""
         return content_digest(values)

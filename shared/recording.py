@@ -85,6 +85,7 @@ class Recorder:
                 results[index] = {"index": index, "kind": name} | (result or {})
                 if content is not None:
                     drafts.append((index, self._draft(kind, content)))
+            kind.ask_ahead(self, [draft.values for _, draft in drafts])
             self.load(name, [draft.record_id for _, draft in drafts])  # from here: write lock
             for index, draft in drafts:
                 results[index] |= self._create(kind, draft)

@@ -26,6 +26,12 @@ def out_of_scope(principal, township_code):
     return principal.role == "staff" and principal.scope.get("township") != township_code
 
 
+def _registry_tree(recorder):
+    """{village: township} of the registry and the set of townships, asked once a request."""
+    tree = recorder.memo("tree", registry_client.village_townships)
+    return tree, recorder.memo("townships", lambda: set(tree.values()))
+
+
 def _township_problem(recorder, township_code, day):
     """Scope and closed-period checks for a record of a township on a day."""
     if out_of_scope(recorder.principal, township_code):
@@ -79,8 +85,7 @@ class ActivityKind(RecordKind):
             return None
         if out_of_scope(recorder.principal, values["township_code"]):
             return outcome(FORBIDDEN, "Outside your township.")
-        tree = recorder.memo("tree", registry_client.village_townships)
-        townships = recorder.memo("townships", lambda: set(tree.values()))
+        tree, townships = _registry_tree(recorder)
         errors = {}
         if values["township_code"] not in townships:
             errors["township_code"] = ["No such township in the registry."]
@@ -90,6 +95,10 @@ class ActivityKind(RecordKind):
         if errors:
             return outcome(INVALID, "Not valid.", errors)
         return _township_problem(recorder, values["township_code"], values["day"])
+
+    def ask_ahead(self, recorder, values):
+        if values:
+            _registry_tree(recorder)
 
     def build(self, recorder, record_id, digest, values):
         """A new activity, with no check-ins yet."""

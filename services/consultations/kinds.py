@@ -13,6 +13,15 @@ from shared.record_kinds import RecordKind, outcome
 from shared.records import FORBIDDEN, INVALID, VOID
 
 
+def _villages_served(recorder, values):
+    """The villages the record's advisor served on its day, asked once a request."""
+    advisor_id, day = values["advisor_id"], values["day"]
+    return recorder.memo(
+        ("villages_of", advisor_id, day),
+        lambda: registry_client.villages_of_advisor(advisor_id, day),
+    )
+
+
 class ConsultationKind(RecordKind):
     name = "consultation"
     model = Consultation
@@ -62,17 +71,19 @@ class ConsultationKind(RecordKind):
                 INVALID, "Not valid.", {"village_code": ["No such village in the registry."]}
             )
         values["township_code"] = tree[values["village_code"]]  # stored with the record
-        key = ("villages_of", values["advisor_id"], values["day"])
-        served = recorder.memo(
-            key, lambda: registry_client.villages_of_advisor(values["advisor_id"], values["day"])
-        )
-        if values["village_code"] not in served:
+        if values["village_code"] not in _villages_served(recorder, values):
             return outcome(
                 FORBIDDEN,
                 f"Advisor {values['advisor_id']} did not serve village {values['village_code']} "
                 f"on {values['day'].isoformat()}.",
             )
         return None
+
+    def ask_ahead(self, recorder, values):
+        if values:
+            recorder.memo("tree", registry_client.village_townships)
+        for one in values:
+            _villages_served(recorder, one)
 
     def build(self, recorder, record_id, digest, values):
         """A (transient) Consultation: the model keeps the resident only encrypted."""

@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from shared import aggregates
+from shared import aggregates, registry_client
+from tests.support.registry_calls import watch_registry_calls
 from tests.unit.activities.conftest import OTHER_TOWNSHIP
 
 
@@ -234,3 +235,15 @@ def test_the_aggregate_is_exactly_its_feed_position_while_writes_go_on(
     for answer in answers:
         sessions = sum(group["sessions"] for group in answer["groupings"][0]["groups"])
         assert sessions == sum(1 for seq in seqs if seq <= answer["as_of_seq"])
+
+
+def test_the_registry_is_asked_before_the_write_lock_is_taken(
+    api, activities_app, staff, make_activity, monkeypatch
+):
+    calls = watch_registry_calls(activities_app, monkeypatch)
+    assert api.post("/activities", json=make_activity(), headers=staff).status_code == 201
+    items = [{"kind": "activity", "data": make_activity()} for _ in range(2)]
+    registry_client.forget_cache()
+    answer = api.post("/activities/batch", json={"items": items}, headers=staff)
+    assert answer.get_json()["summary"]["created"] == 2
+    assert calls == [("/villages", False), ("/villages", False)]

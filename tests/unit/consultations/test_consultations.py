@@ -4,6 +4,7 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
+from tests.support.registry_calls import watch_registry_calls
 from tests.unit.consultations.conftest import id_number
 
 
@@ -157,3 +158,18 @@ def test_only_referrals_can_be_mediated(api, advisor, make_consultation):
         headers=advisor(),
     )
     assert answer.status_code == 409
+
+
+def test_the_registry_is_asked_before_the_write_lock_is_taken(
+    api, consultations_app, advisor, make_consultation, monkeypatch
+):
+    calls = watch_registry_calls(consultations_app, monkeypatch)
+    days = ("2024-06-12T15:30:00+08:00", "2024-06-13T10:00:00+08:00")
+    items = [{"kind": "consultation", "data": make_consultation(occurred_at=d)} for d in days]
+    answer = api.post("/consultations/batch", json={"items": items}, headers=advisor())
+    assert answer.get_json()["summary"]["created"] == 2
+    assert sorted(calls) == [
+        ("/advisors/1/villages", False),
+        ("/advisors/1/villages", False),
+        ("/villages", False),
+    ]
