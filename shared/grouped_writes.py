@@ -132,8 +132,8 @@ class GroupedWrites:
             self._write(session, [ticket])
 
     def _record_late_joiners(self, session, group):
-        """Take into the group (the same list) the callers who queued meanwhile: the
-        write lock is already held, so they cost no transaction of their own."""
+        """Take into the group (the same list) the callers who queued meanwhile: they
+        join the transaction under way (its write lock held) instead of one of their own."""
         while len(group) < GROUP_LIMIT:
             with self._lock:
                 late = self._queue[:LATE_JOINERS_AT_ONCE]
