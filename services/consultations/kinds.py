@@ -80,10 +80,14 @@ class ConsultationKind(RecordKind):
         return None
 
     def ask_ahead(self, recorder, values):
-        if values:
-            recorder.memo("tree", registry_client.village_townships)
+        """What `problem` will ask: the tree, and the villages served of each record whose
+        village is in it."""
+        if not values:
+            return
+        tree = recorder.memo("tree", registry_client.village_townships)
         for one in values:
-            _villages_served(recorder, one)
+            if one["village_code"] in tree:
+                _villages_served(recorder, one)
 
     def build(self, recorder, record_id, digest, values):
         """A (transient) Consultation: the model keeps the resident only encrypted."""

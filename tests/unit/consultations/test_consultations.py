@@ -166,8 +166,14 @@ def test_the_registry_is_asked_before_the_write_lock_is_taken(
     calls = watch_registry_calls(consultations_app, monkeypatch)
     days = ("2024-06-12T15:30:00+08:00", "2024-06-13T10:00:00+08:00")
     items = [{"kind": "consultation", "data": make_consultation(occurred_at=d)} for d in days]
+    nowhere = make_consultation(occurred_at="2024-06-14T10:00:00+08:00", village_code="6" * 12)
+    items.append({"kind": "consultation", "data": nowhere})  # no village: nothing to ask
     answer = api.post("/consultations/batch", json={"items": items}, headers=advisor())
-    assert answer.get_json()["summary"]["created"] == 2
+    assert [r["status"] for r in answer.get_json()["results"]] == [
+        "created",
+        "created",
+        "invalid",
+    ]
     assert sorted(calls) == [
         ("/advisors/1/villages", False),
         ("/advisors/1/villages", False),
