@@ -97,11 +97,16 @@ def _take(lock):
         raise database_busy()
 
 
+def writer_lock(engine):
+    """The WriterLock a SQLite engine's writers take."""
+    return _writers[engine]
+
+
 @contextmanager
 def writers_held(engine):
     """Keep every writer of a SQLite database (in every process) waiting while the block
     runs: readers started inside it all see the same snapshot. Keep the block short."""
-    lock = _writers[engine]
+    lock = writer_lock(engine)
     _take(lock)
     try:
         raw = engine.raw_connection()

@@ -8,7 +8,7 @@ def watch_registry_calls(app, monkeypatch):
     """Record (path, write lock held) for every registry call of `app` from now on."""
     calls = []
     asked = http_client.get_json
-    lock = db._writers[app.extensions["database"].engine]
+    lock = db.writer_lock(app.extensions["database"].engine)
 
     def get_json(service, path, **kwargs):
         calls.append((path, lock.locked()))

@@ -7,11 +7,8 @@ import sqlalchemy as sa
 
 from shared import db
 from shared.config import REPO_ROOT
+from shared.db import writer_lock
 from shared.writer_lock import WriterLock
-
-
-def writer_lock(engine):
-    return db._writers[engine]
 
 
 def test_a_write_transaction_holds_the_writer_lock_until_it_ends(tmp_path):
