@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
+from shared import registry_client
 from shared.clock import utcnow
 from shared.records import ACTIVE, content_digest
 
@@ -19,6 +20,12 @@ class NewRecord:
 def outcome(status, message=None, fields=None, record_id=None):
     """An item's outcome other than a plain success (see shared.records for the statuses)."""
     return {"status": status, "message": message, "fields": fields, "id": record_id}
+
+
+def registry_tree(recorder):
+    """{village code: township code} of the registry, asked once a request (a kind asks
+    it ahead, before the write lock; its checks then find it here)."""
+    return recorder.memo("tree", registry_client.village_townships)
 
 
 class RecordKind:

@@ -11,9 +11,8 @@ from services.activities.facts import facts
 from services.activities.models import Activity, CheckIn
 from services.activities.periods import PeriodGate
 from services.activities.schemas import ActivityCreate, CheckInCreate
-from shared import registry_client
 from shared.clock import LOCAL_ZONE
-from shared.record_kinds import RecordKind, outcome
+from shared.record_kinds import RecordKind, outcome, registry_tree
 from shared.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
 
 
@@ -26,9 +25,9 @@ def out_of_scope(principal, township_code):
     return principal.role == "staff" and principal.scope.get("township") != township_code
 
 
-def _registry_tree(recorder):
+def _tree_and_townships(recorder):
     """{village: township} of the registry and the set of townships, asked once a request."""
-    tree = recorder.memo("tree", registry_client.village_townships)
+    tree = registry_tree(recorder)
     return tree, recorder.memo("townships", lambda: set(tree.values()))
 
 
@@ -85,7 +84,7 @@ class ActivityKind(RecordKind):
             return None
         if out_of_scope(recorder.principal, values["township_code"]):
             return outcome(FORBIDDEN, "Outside your township.")
-        tree, townships = _registry_tree(recorder)
+        tree, townships = _tree_and_townships(recorder)
         errors = {}
         if values["township_code"] not in townships:
             errors["township_code"] = ["No such township in the registry."]
@@ -98,7 +97,7 @@ class ActivityKind(RecordKind):
 
     def ask_ahead(self, recorder, values):
         if values:
-            _registry_tree(recorder)
+            _tree_and_townships(recorder)
 
     def build(self, recorder, record_id, digest, values):
         """A new activity, with no check-ins yet."""

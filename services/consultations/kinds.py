@@ -9,7 +9,7 @@ from shared import registry_client
 from shared.auth import current_principal
 from shared.clock import LOCAL_ZONE
 from shared.pii import keyed_digest
-from shared.record_kinds import RecordKind, outcome
+from shared.record_kinds import RecordKind, outcome, registry_tree
 from shared.records import FORBIDDEN, INVALID, VOID
 
 
@@ -65,7 +65,7 @@ class ConsultationKind(RecordKind):
             return outcome(FORBIDDEN, "This consultation was recorded by another advisor.")
         if not values:
             return None
-        tree = recorder.memo("tree", registry_client.village_townships)
+        tree = registry_tree(recorder)
         if values["village_code"] not in tree:
             return outcome(
                 INVALID, "Not valid.", {"village_code": ["No such village in the registry."]}
@@ -84,7 +84,7 @@ class ConsultationKind(RecordKind):
         village is in it."""
         if not values:
             return
-        tree = recorder.memo("tree", registry_client.village_townships)
+        tree = registry_tree(recorder)
         for one in values:
             if one["village_code"] in tree:
                 _villages_served(recorder, one)
