@@ -3,6 +3,8 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from shared.input_schema import InputSchema
+
 BATCH_LIMIT = 500
 
 
@@ -54,7 +56,7 @@ class HistoryEntry(ma.Schema):
     data = fields.Dict()
 
 
-class VoidRequest(ma.Schema):
+class VoidRequest(InputSchema):
     version = fields.Integer(required=True, strict=True)
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from gateway.accounts.service import ACCOUNT_ROLES
+from shared.input_schema import InputSchema
 
 USERNAME = validate.Regexp(
     r"^[A-Za-z0-9_.@+-]{3,64}$", error="Use 3 to 64 letters, digits or _ . @ + - (or a phone)."
@@ -14,7 +15,7 @@ SCOPE_KEYS = {"admin": (), "leader": (), "staff": ("township",), "advisor": ("ad
 GRANT_FIELDS = {"password": ("username", "password"), "refresh_token": ("refresh_token",)}
 
 
-class TokenRequest(ma.Schema):
+class TokenRequest(InputSchema):
     grant_type = fields.String(required=True, validate=validate.OneOf(list(GRANT_FIELDS)))
     username = fields.String(validate=validate.Length(max=64))
     password = fields.String(validate=validate.Length(max=256), load_only=True)
@@ -38,11 +39,11 @@ class TokenPair(ma.Schema):
     must_change_password = fields.Boolean()
 
 
-class RefreshTokenBody(ma.Schema):
+class RefreshTokenBody(InputSchema):
     refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-class AccountCreate(ma.Schema):
+class AccountCreate(InputSchema):
     username = fields.String(required=True, validate=USERNAME)
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
     display_name = fields.String(load_default="", validate=validate.Length(max=100))
@@ -72,10 +73,10 @@ class AccountRead(ma.Schema):
     created_at = fields.DateTime()
 
 
-class PasswordChange(ma.Schema):
+class PasswordChange(InputSchema):
     current_password = fields.String(required=True, load_only=True)
     new_password = fields.String(required=True, load_only=True, data_key="password")
 
 
-class PasswordReset(ma.Schema):
+class PasswordReset(InputSchema):
     new_password = fields.String(required=True, load_only=True, data_key="password")

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
+from shared.input_schema import InputSchema
 from shared.masking import mask_name
 from shared.record_schemas import RecordListQuery, page_schema
 
@@ -21,7 +22,7 @@ class Gps(ma.Schema):
     lon = fields.Float(required=True, validate=validate.Range(*LONGITUDES))
 
 
-class ActivityContent(ma.Schema):
+class ActivityContent(InputSchema):
     """What staff record about an activity (the client's content, hashed for idempotency)."""
 
     type = fields.String(required=True, validate=validate.OneOf(TYPES))
@@ -67,7 +68,7 @@ class ActivityUpdate(ActivityContent):
     version = fields.Integer(required=True, strict=True)
 
 
-class CheckInCreate(ma.Schema):
+class CheckInCreate(InputSchema):
     id = fields.UUID(required=True, metadata={"description": "The client's nonce."})
     activity_id = fields.UUID(required=True)
     attendee_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -135,7 +136,7 @@ class ActivityQuery(RecordListQuery):
 ActivityPage = page_schema(ActivityRead)
 
 
-class PeriodClose(ma.Schema):
+class PeriodClose(InputSchema):
     period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
 
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates
 
 from shared.auth import current_principal
+from shared.input_schema import InputSchema
 from shared.masking import mask_name, mask_phone
 from shared.pii import id_number_problem, mask_id_number
 from shared.record_schemas import RecordListQuery, page_schema
@@ -40,7 +41,7 @@ class Resident(ma.Schema):
             raise ValidationError(problem)
 
 
-class ConsultationContent(ma.Schema):
+class ConsultationContent(InputSchema):
     village_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
     occurred_at = fields.AwareDateTime(required=True)
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
@@ -60,7 +61,7 @@ class ConsultationUpdate(ConsultationContent):
     version = fields.Integer(required=True, strict=True)
 
 
-class MediationResult(ma.Schema):
+class MediationResult(InputSchema):
     version = fields.Integer(required=True, strict=True)
     result = fields.String(required=True, validate=validate.OneOf(["success", "failure"]))
     note = fields.String(load_default="", validate=validate.Length(max=500))

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate
 
 from services.registry.models import TOWNSHIP_KINDS, VILLAGE_KINDS
 from shared.auth import current_principal
+from shared.input_schema import InputSchema
 from shared.masking import mask_phone
 
 LANGUAGES = ("ug", "zh", "kk", "ky", "ru", "en")
@@ -48,7 +49,7 @@ class DateQuery(ma.Schema):
     )
 
 
-class AdvisorCreate(ma.Schema):
+class AdvisorCreate(InputSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     phone = fields.String(required=True, validate=PHONE)
     law_firm = fields.String(required=True, validate=validate.Length(min=1, max=100))
@@ -89,14 +90,14 @@ class AdvisorQuery(ma.Schema):
     active = fields.Boolean()
 
 
-class AssignmentCreate(ma.Schema):
+class AssignmentCreate(InputSchema):
     village_code = fields.String(required=True, validate=VILLAGE_CODE)
     advisor_id = fields.Integer(required=True, strict=True)
     valid_from = fields.Date(required=True, data_key="from")
     valid_to = fields.Date(load_default=None, data_key="to")
 
 
-class AssignmentEnd(ma.Schema):
+class AssignmentEnd(InputSchema):
     valid_to = fields.Date(required=True, data_key="to")
 
 

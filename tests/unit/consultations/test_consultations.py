@@ -4,6 +4,7 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
+from shared.input_schema import NOT_UNICODE
 from tests.support.registry_calls import watch_registry_calls
 from tests.unit.consultations.conftest import id_number
 
@@ -179,3 +180,12 @@ def test_the_registry_is_asked_before_the_write_lock_is_taken(
         ("/advisors/1/villages", False),
         ("/villages", False),
     ]
+
+
+def test_a_resident_name_that_is_not_valid_unicode_is_refused(api, advisor, make_consultation):
+    body = make_consultation()
+    body["resident"]["name"] = "热依拉 \ud83d"  # an emoji cut in half
+    answer = api.post("/consultations", json=body, headers=advisor())
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["fields"] == {"resident": [NOT_UNICODE]}
+    assert api.get(f"/consultations/{body['id']}", headers=advisor()).status_code == 404

@@ -2,6 +2,7 @@
 
 from shared.auth import verify_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
+from shared.input_schema import NOT_UNICODE
 
 
 def refresh(gw, token):
@@ -142,3 +143,9 @@ def test_account_creation_validates_role_scope_and_uniqueness(gw, make_account, 
     assert again.status_code == 409
     listed = gw.get("/api/v1/accounts", headers=admin).get_json()
     assert [a["username"] for a in listed] == ["root", "leader1"]
+
+
+def test_a_user_name_that_is_not_valid_unicode_is_refused(gw, login):
+    answer = login("ahmat\ud83d")
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["fields"] == {"username": [NOT_UNICODE]}

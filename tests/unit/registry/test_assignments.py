@@ -2,6 +2,9 @@
 
 import pytest
 
+from shared.input_schema import NOT_UNICODE
+from tests.unit.registry.conftest import LICENCE
+
 VILLAGE = "653222100001"
 
 
@@ -127,3 +130,13 @@ def test_bad_assignments_name_their_fields(registry, as_admin, moyu):
     )
     assert unknown.status_code == 422
     assert set(unknown.get_json()["error"]["fields"]) == {"village_code", "advisor_id"}
+
+
+def test_an_advisor_name_that_is_not_valid_unicode_is_refused(registry, as_admin):
+    body = {"name": "律师 \ud83d", "phone": "13800009999", "law_firm": "和田测试律师事务所",
+            "licence_no": LICENCE.format(999), "languages": ["zh"]}  # fmt: skip
+    answer = registry.post("/advisors", json=body, headers=as_admin)
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["fields"] == {"name": [NOT_UNICODE]}
+    listed = registry.get("/advisors", headers=as_admin).get_json()
+    assert all(advisor["licence_no"] != LICENCE.format(999) for advisor in listed)
