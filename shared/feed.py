@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 from shared.aggregates import aggregate_as_of
 from shared.db import get_db
 from shared.errors import ApiError
+from shared.input_schema import storable
 from shared.json_text import stored_json
 from shared.poke import mark_feed_changed
 from shared.prepared import insert_rows
@@ -109,7 +110,7 @@ def last_seq(session):
 
 
 class FeedQuery(ma.Schema):
-    after = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    after = ma.fields.Integer(load_default=0, validate=storable(0))
     limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(min=1, max=MAX_PAGE))
 
 

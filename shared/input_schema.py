@@ -1,4 +1,4 @@
-"""The base of every request body's schema: its text must be valid Unicode.
+"""What a request may carry: text that is valid Unicode, integers the database can store.
 
 JSON can carry a lone UTF-16 surrogate, such as "\\ud83d": it is what a phone leaves when
 it cuts an emoji in half to fit a length. Python reads it into a str that no UTF-8
@@ -6,6 +6,9 @@ database, fingerprint or log can write. Such a str used to fail only where it wa
 a 500, and with it every other item of its batch, so the phone's queue could never sync.
 A schema built on InputSchema refuses it up front and names the field, as for any other
 bad value. In a batch, only that item is invalid.
+
+JSON integers have no limit either, and one past 2**63 - 1 failed in the database driver
+the same way; every integer field of a request has a `storable` range (a test checks).
 """
 
 import re
@@ -13,6 +16,9 @@ import re
 import marshmallow as ma
 import orjson
 
+# The largest integer SQLite and PostgreSQL (BIGINT) store: every integer a request carries
+# is bounded by it or less (a test checks), else a larger one fails in the driver (a 500).
+LARGEST_STORED_INTEGER = 2**63 - 1
 NOT_UNICODE = "Is not valid Unicode text (a lone surrogate, as from an emoji cut in half)."
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -47,6 +53,11 @@ def broken_text_errors(data):
         for key, value in data.items()
         if holds_broken_text(key) or holds_broken_text(value)
     }
+
+
+def storable(minimum=None, maximum=LARGEST_STORED_INTEGER):
+    """The range of an integer a request carries: at most what the database stores."""
+    return ma.validate.Range(min=minimum, max=min(maximum, LARGEST_STORED_INTEGER))
 
 
 class InputSchema(ma.Schema):

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.input_schema import InputSchema
+from shared.input_schema import InputSchema, storable
 
 BATCH_LIMIT = 500
 
@@ -56,8 +56,13 @@ class HistoryEntry(ma.Schema):
     data = fields.Dict()
 
 
+def version_field():
+    """The version a change is based on (a stale one is 409)."""
+    return fields.Integer(required=True, strict=True, validate=storable())
+
+
 class VoidRequest(InputSchema):
-    version = fields.Integer(required=True, strict=True)
+    version = version_field()
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 

@@ -8,11 +8,13 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
-from shared.input_schema import InputSchema
+from shared.input_schema import InputSchema, storable
 from shared.masking import mask_name
-from shared.record_schemas import RecordListQuery, page_schema
+from shared.record_schemas import RecordListQuery, page_schema, version_field
 
 CLOCK_SKEW = timedelta(minutes=10)
+# Views of one online activity: past any county's post, far below what the rollups can sum.
+ONLINE_REACH_LIMIT = 1_000_000_000
 # A generous box around Xinjiang: a point outside it is a typing or GPS error.
 LATITUDES, LONGITUDES = (34.0, 49.5), (73.0, 96.5)
 
@@ -40,7 +42,9 @@ class ActivityContent(InputSchema):
     headcount = fields.Integer(
         load_default=0, strict=True, validate=validate.Range(min=0, max=100000)
     )
-    online_reach = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    online_reach = fields.Integer(
+        load_default=0, strict=True, validate=storable(0, maximum=ONLINE_REACH_LIMIT)
+    )
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list)
     notes = fields.String(load_default="", validate=validate.Length(max=2000))
     client_recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
@@ -65,7 +69,7 @@ class ActivityCreate(ActivityContent):
 
 
 class ActivityUpdate(ActivityContent):
-    version = fields.Integer(required=True, strict=True)
+    version = version_field()
 
 
 class CheckInCreate(InputSchema):

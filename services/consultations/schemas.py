@@ -7,7 +7,7 @@ from shared.auth import current_principal
 from shared.input_schema import InputSchema
 from shared.masking import mask_name, mask_phone
 from shared.pii import id_number_problem, mask_id_number
-from shared.record_schemas import RecordListQuery, page_schema
+from shared.record_schemas import RecordListQuery, page_schema, version_field
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
 CATEGORIES = (
@@ -58,11 +58,11 @@ class ConsultationCreate(ConsultationContent):
 
 
 class ConsultationUpdate(ConsultationContent):
-    version = fields.Integer(required=True, strict=True)
+    version = version_field()
 
 
 class MediationResult(InputSchema):
-    version = fields.Integer(required=True, strict=True)
+    version = version_field()
     result = fields.String(required=True, validate=validate.OneOf(["success", "failure"]))
     note = fields.String(load_default="", validate=validate.Length(max=500))
 

@@ -7,8 +7,9 @@ from marshmallow import ValidationError, fields, validate
 
 from services.registry.models import TOWNSHIP_KINDS, VILLAGE_KINDS
 from shared.auth import current_principal
-from shared.input_schema import InputSchema
+from shared.input_schema import InputSchema, storable
 from shared.masking import mask_phone
+from shared.record_schemas import version_field
 
 LANGUAGES = ("ug", "zh", "kk", "ky", "ru", "en")
 # 律师执业证号: 17 digits — category, 6-digit region, 4-digit year, type, gender, serial.
@@ -68,7 +69,7 @@ ADVISOR_FIELDS = tuple(AdvisorCreate().fields)
 class AdvisorUpdate(AdvisorCreate):
     """Any of the advisor's fields, with the version the change is based on."""
 
-    version = fields.Integer(required=True, strict=True)
+    version = version_field()
 
 
 class AdvisorRead(ma.Schema):
@@ -92,7 +93,7 @@ class AdvisorQuery(ma.Schema):
 
 class AssignmentCreate(InputSchema):
     village_code = fields.String(required=True, validate=VILLAGE_CODE)
-    advisor_id = fields.Integer(required=True, strict=True)
+    advisor_id = fields.Integer(required=True, strict=True, validate=storable())
     valid_from = fields.Date(required=True, data_key="from")
     valid_to = fields.Date(load_default=None, data_key="to")
 
@@ -116,7 +117,7 @@ class AssignmentMade(ma.Schema):
 
 class AssignmentQuery(ma.Schema):
     village = fields.String(validate=VILLAGE_CODE)
-    advisor = fields.Integer()
+    advisor = fields.Integer(validate=storable())
 
 
 class VillagesOfAdvisor(ma.Schema):

@@ -33,3 +33,11 @@ def test_a_rolled_back_write_leaves_no_entry(app, client, auth_header):
         session.rollback()
     page = client.get("/feed", headers=auth_header("service")).get_json()
     assert page["entries"] == []
+
+
+def test_a_position_past_what_the_database_stores_is_refused_not_a_crash(client, auth_header):
+    answer = client.get(f"/feed?after={2**63}", headers=auth_header("service"))
+    assert answer.status_code == 422
+    assert list(answer.get_json()["error"]["fields"]) == ["after"]
+    last = client.get(f"/feed?after={2**63 - 1}", headers=auth_header("service"))
+    assert (last.status_code, last.get_json()["entries"]) == (200, [])

@@ -13,7 +13,12 @@ from services.consultations import create_app as create_consultations
 from services.consultations.kinds import ConsultationKind
 from services.registry import create_app as create_registry
 from services.stats import create_app as create_stats
-from shared.input_schema import NOT_UNICODE, InputSchema, holds_broken_text
+from shared.input_schema import (
+    LARGEST_STORED_INTEGER,
+    NOT_UNICODE,
+    InputSchema,
+    holds_broken_text,
+)
 from shared.record_kinds import RecordKind
 
 
@@ -52,8 +57,8 @@ def test_a_body_names_each_broken_field_and_an_item_of_many_only_its_own():
     assert Body().load([{"title": "fine 🙂"}], many=True) == [{"title": "fine 🙂"}]
 
 
-def _json_body_schemas(app):
-    """(endpoint, schema class) of every JSON body the app's routes read."""
+def _argument_schemas(app):
+    """(endpoint, location, schema class) of everything the app's routes read."""
     for endpoint, view in app.view_functions.items():
         view_class = getattr(view, "view_class", None)
         handlers = (
@@ -64,18 +69,28 @@ def _json_body_schemas(app):
         for handler in handlers:
             arguments = getattr(handler, "_apidoc", {}).get("arguments", {})
             for parameter in arguments.get("parameters", []):
-                if parameter["in"] == "json":
-                    schema = parameter["schema"]
-                    yield endpoint, schema if isinstance(schema, type) else type(schema)
+                schema = parameter["schema"]
+                yield (
+                    endpoint,
+                    parameter["in"],
+                    schema if isinstance(schema, type) else type(schema),
+                )
 
 
-def test_every_json_body_and_every_record_kind_refuses_broken_text(tmp_path, redis_url):
+@pytest.fixture
+def argument_schemas(tmp_path, redis_url):
+    """What every route of the five apps reads: (endpoint, location, schema class)."""
     factories = (create_gateway, create_registry, create_activities, create_consultations,
                  create_stats)  # fmt: skip
-    bodies = []
+    found = []
     for number, factory in enumerate(factories):
         app = factory({"DATABASE_URL": f"sqlite:///{tmp_path}/{number}.db", "REDIS_URL": redis_url})
-        bodies.extend(_json_body_schemas(app))
+        found.extend(_argument_schemas(app))
+    return found
+
+
+def test_every_json_body_and_every_record_kind_refuses_broken_text(argument_schemas):
+    bodies = [(endpoint, schema) for endpoint, where, schema in argument_schemas if where == "json"]
     assert len(bodies) >= 15  # what the services read today: the walk finds them
     # A batch's items are checked each by its kind's schema, below, not by the envelope.
     unchecked = [
@@ -83,7 +98,7 @@ def test_every_json_body_and_every_record_kind_refuses_broken_text(tmp_path, red
         for endpoint, schema in bodies
         if not issubclass(schema, InputSchema) and schema.__name__ != "BatchRequest"
     ]
-    assert unchecked == []
+    assert unchecked == [], "\n".join(unchecked)
     kinds = (ActivityKind, CheckInKind, ConsultationKind)
     assert {kind for kind in _all_subclasses(RecordKind)} == set(kinds)
     assert all(isinstance(kind.create_schema, InputSchema) for kind in kinds)
@@ -93,3 +108,43 @@ def _all_subclasses(cls):
     for subclass in cls.__subclasses__():
         yield subclass
         yield from _all_subclasses(subclass)
+
+
+def _integer_fields(schema, path=""):
+    """(path, field) of every Integer a schema reads, nested ones included."""
+    for name, field in schema._declared_fields.items():
+        yield from _integers_in(field, f"{path}{name}")
+
+
+def _integers_in(field, path):
+    if isinstance(field, ma.fields.Integer):
+        yield path, field
+    elif isinstance(field, ma.fields.Nested):
+        nested = field.nested if isinstance(field.nested, type) else type(field.nested)
+        yield from _integer_fields(nested, f"{path}.")
+    elif isinstance(field, ma.fields.List):
+        yield from _integers_in(field.inner, f"{path}[]")
+    elif isinstance(field, ma.fields.Dict) and field.value_field is not None:
+        yield from _integers_in(field.value_field, f"{path}{{}}")
+
+
+def _bounded(field):
+    return any(
+        isinstance(rule, ma.validate.Range)
+        and rule.max is not None
+        and rule.max <= LARGEST_STORED_INTEGER
+        for rule in field.validators
+    )
+
+
+def test_every_integer_a_request_carries_has_a_bound_the_database_can_store(argument_schemas):
+    read = {(endpoint, schema) for endpoint, _where, schema in argument_schemas}
+    read |= {(kind.name, type(kind.create_schema)) for kind in _all_subclasses(RecordKind)}
+    integers = [
+        (f"{endpoint}: {schema.__name__}.{path}", field)
+        for endpoint, schema in read
+        for path, field in _integer_fields(schema)
+    ]
+    assert len(integers) >= 8  # the walk finds them (limits, versions, counts, ids)
+    unbounded = sorted(name for name, field in integers if not _bounded(field))
+    assert unbounded == [], "\n".join(unbounded)

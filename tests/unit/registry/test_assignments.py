@@ -140,3 +140,12 @@ def test_an_advisor_name_that_is_not_valid_unicode_is_refused(registry, as_admin
     assert answer.get_json()["error"]["fields"] == {"name": [NOT_UNICODE]}
     listed = registry.get("/advisors", headers=as_admin).get_json()
     assert all(advisor["licence_no"] != LICENCE.format(999) for advisor in listed)
+
+
+def test_an_advisor_id_past_what_is_stored_is_refused(registry, as_admin):
+    body = {"village_code": "653222100001", "advisor_id": 10**20, "from": "2025-01-01"}
+    answer = registry.post("/assignments", json=body, headers=as_admin)
+    assert answer.status_code == 422
+    assert list(answer.get_json()["error"]["fields"]) == ["advisor_id"]
+    answer = registry.get(f"/assignments?advisor={10**20}", headers=as_admin)
+    assert answer.status_code == 422
