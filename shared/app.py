@@ -9,7 +9,7 @@ from shared.auth import install_auth, make_endpoints_public
 from shared.config import load_config
 from shared.db import Database
 from shared.health import install_health
-from shared.json_answers import OrjsonProvider
+from shared.json_provider import OrjsonProvider
 from shared.logs import configure_logging
 from shared.metrics import install_metrics
 from shared.redis_client import connect

@@ -11,9 +11,9 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from shared.aggregates import aggregate_as_of
+from shared.blueprint import Blueprint
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.input_schema import storable

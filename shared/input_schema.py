@@ -8,10 +8,13 @@ A schema built on InputSchema refuses it up front and names the field, as for an
 bad value. In a batch, only that item is invalid.
 
 JSON integers have no limit either, and one past 2**63 - 1 failed in the database driver
-the same way; every integer field of a request has a `storable` range (a test checks).
+the same way; every integer field of a request has a `storable` range. Nor do dates: year 1
+at +08:00 is year 0 in UTC, which Python cannot hold; every date and time a request carries
+is one of the years this system's records can be about (`plausible_...`). Tests check both.
 """
 
 import re
+from datetime import UTC, date, datetime
 
 import marshmallow as ma
 import orjson
@@ -19,6 +22,9 @@ import orjson
 # The largest integer SQLite and PostgreSQL (BIGINT) store: every integer a request carries
 # is bounded by it or less (a test checks), else a larger one fails in the driver (a 500).
 LARGEST_STORED_INTEGER = 2**63 - 1
+# The years a record's dates can fall in: earlier or later ones are typing errors.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+_OUTSIDE_YEARS = f"Must be in the years {FIRST_YEAR} to {LAST_YEAR}."
 NOT_UNICODE = "Is not valid Unicode text (a lone surrogate, as from an emoji cut in half)."
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -53,6 +59,21 @@ def broken_text_errors(data):
         for key, value in data.items()
         if holds_broken_text(key) or holds_broken_text(value)
     }
+
+
+def plausible_moment():
+    """The range of an aware date and time a request carries."""
+    first, after_last = (
+        datetime(FIRST_YEAR, 1, 1, tzinfo=UTC),
+        datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC),
+    )
+    return ma.validate.Range(min=first, max=after_last, max_inclusive=False, error=_OUTSIDE_YEARS)
+
+
+def plausible_day():
+    """The range of a date a request carries."""
+    first, last = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+    return ma.validate.Range(min=first, max=last, error=_OUTSIDE_YEARS)
 
 
 def storable(minimum=None, maximum=LARGEST_STORED_INTEGER):

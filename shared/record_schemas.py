@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.input_schema import InputSchema, storable
+from shared.input_schema import InputSchema, plausible_day, storable
 
 BATCH_LIMIT = 500
 
@@ -71,8 +71,8 @@ class RecordListQuery(ma.Schema):
 
     township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
     village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    date_from = fields.Date(data_key="from", validate=plausible_day())
+    date_to = fields.Date(data_key="to", validate=plausible_day())
     include_void = fields.Boolean(load_default=False)
     cursor = fields.String()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))

@@ -103,12 +103,12 @@ class Recorder:
 
     def _unknown_kind(self, index, item_kind, raw):
         """The INVALID result of an item of no kind this recorder takes, else None."""
-        if item_kind in self.kinds:
+        if isinstance(item_kind, str) and item_kind in self.kinds:
             return None
-        record_id = raw.get("id") if isinstance(raw, dict) else None
         fields = {"kind": [f"Must be one of: {', '.join(self.kinds)}."]}
-        shaped = _shape(outcome(INVALID, "Not valid.", fields, record_id))
-        return {"index": index, "kind": item_kind} | shaped
+        record_id = raw.get("id") if isinstance(raw, dict) else None
+        shaped = _shape(outcome(INVALID, "Not valid.", fields, _text(record_id)))
+        return {"index": index, "kind": _text(item_kind)} | shaped
 
     def _draft(self, kind, content):
         """What an item would create, made before the look-ups where the kind allows."""
@@ -275,7 +275,12 @@ def _validate(kind, raw):
 
 
 def _invalid(raw, messages):
-    return None, _shape(outcome(INVALID, "Not valid.", messages, raw.get("id")))
+    return None, _shape(outcome(INVALID, "Not valid.", messages, _text(raw.get("id"))))
+
+
+def _text(value):
+    """`value` if it is text, else None: an item's answer says its `id` and `kind` as text."""
+    return value if isinstance(value, str) else None
 
 
 def answer_one(session, model, result, record=None):

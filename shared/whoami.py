@@ -3,9 +3,9 @@
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from shared.auth import current_principal
+from shared.blueprint import Blueprint
 
 whoami_blueprint = Blueprint(
     "whoami", __name__, description="The caller, as this component sees it."

@@ -2,11 +2,11 @@
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.accounts import schemas, service
 from gateway.accounts.throttle import LoginThrottle
 from shared.auth import current_principal, public
+from shared.blueprint import Blueprint
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.scopes import roles_allowed

@@ -2,11 +2,11 @@
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.activities import periods
 from services.activities import schemas as s
 from shared.auth import current_principal
+from shared.blueprint import Blueprint
 from shared.db import get_db
 from shared.scopes import roles_allowed
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
-from shared.input_schema import InputSchema, storable
+from shared.input_schema import InputSchema, plausible_moment, storable
 from shared.masking import mask_name
 from shared.record_schemas import RecordListQuery, page_schema, version_field
 
@@ -37,8 +37,8 @@ class ActivityContent(InputSchema):
     )
     venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
     gps = fields.Nested(Gps, load_default=None, allow_none=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = fields.AwareDateTime(required=True, validate=plausible_moment())
+    ends_at = fields.AwareDateTime(required=True, validate=plausible_moment())
     headcount = fields.Integer(
         load_default=0, strict=True, validate=validate.Range(min=0, max=100000)
     )
@@ -47,7 +47,9 @@ class ActivityContent(InputSchema):
     )
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list)
     notes = fields.String(load_default="", validate=validate.Length(max=2000))
-    client_recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    client_recorded_at = fields.AwareDateTime(
+        load_default=None, allow_none=True, validate=plausible_moment()
+    )
 
     @validates_schema
     def times_and_reach(self, data, **kwargs):
@@ -81,7 +83,7 @@ class CheckInCreate(InputSchema):
         validate=validate.Length(max=64),
         metadata={"description": "An identifier of the person (work number, phone): dedupes."},
     )
-    checked_in_at = fields.AwareDateTime(required=True)
+    checked_in_at = fields.AwareDateTime(required=True, validate=plausible_moment())
 
 
 class ActivityRead(ma.Schema):
@@ -146,7 +148,7 @@ class PeriodClose(InputSchema):
 
 class PeriodExceptionCreate(PeriodClose):
     township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
-    until = fields.AwareDateTime(required=True)
+    until = fields.AwareDateTime(required=True, validate=plausible_moment())
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 

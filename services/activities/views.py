@@ -2,12 +2,12 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.activities import corrections, recording
 from services.activities import schemas as s
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, TYPES
 from shared.auth import current_principal
+from shared.blueprint import Blueprint
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.grouped_writes import grouped_writes, record_batch

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates
 
 from shared.auth import current_principal
-from shared.input_schema import InputSchema
+from shared.input_schema import InputSchema, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone
 from shared.pii import id_number_problem, mask_id_number
 from shared.record_schemas import RecordListQuery, page_schema, version_field
@@ -43,13 +43,13 @@ class Resident(ma.Schema):
 
 class ConsultationContent(InputSchema):
     village_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
-    occurred_at = fields.AwareDateTime(required=True)
+    occurred_at = fields.AwareDateTime(required=True, validate=plausible_moment())
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     question = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     advice = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
-    follow_up_on = fields.Date(load_default=None, allow_none=True)
+    follow_up_on = fields.Date(load_default=None, allow_none=True, validate=plausible_day())
     resident = fields.Nested(Resident, required=True)
 
 

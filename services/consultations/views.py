@@ -2,12 +2,12 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.consultations import schemas as s
 from services.consultations.kinds import CONSULTATION
 from services.consultations.models import Consultation
 from shared.auth import current_principal
+from shared.blueprint import Blueprint
 from shared.db import get_db, get_or_404
 from shared.errors import ApiError
 from shared.grouped_writes import record_batch

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, validate
 
 from services.registry.models import TOWNSHIP_KINDS, VILLAGE_KINDS
 from shared.auth import current_principal
-from shared.input_schema import InputSchema, storable
+from shared.input_schema import InputSchema, plausible_day, storable
 from shared.masking import mask_phone
 from shared.record_schemas import version_field
 
@@ -46,7 +46,9 @@ class VillageQuery(ma.Schema):
 
 class DateQuery(ma.Schema):
     date = fields.Date(
-        load_default=None, metadata={"description": "Defaults to today (Asia/Shanghai)."}
+        load_default=None,
+        validate=plausible_day(),
+        metadata={"description": "Defaults to today (Asia/Shanghai)."},
     )
 
 
@@ -94,12 +96,12 @@ class AdvisorQuery(ma.Schema):
 class AssignmentCreate(InputSchema):
     village_code = fields.String(required=True, validate=VILLAGE_CODE)
     advisor_id = fields.Integer(required=True, strict=True, validate=storable())
-    valid_from = fields.Date(required=True, data_key="from")
-    valid_to = fields.Date(load_default=None, data_key="to")
+    valid_from = fields.Date(required=True, data_key="from", validate=plausible_day())
+    valid_to = fields.Date(load_default=None, data_key="to", validate=plausible_day())
 
 
 class AssignmentEnd(InputSchema):
-    valid_to = fields.Date(required=True, data_key="to")
+    valid_to = fields.Date(required=True, data_key="to", validate=plausible_day())
 
 
 class AssignmentRead(ma.Schema):

@@ -3,10 +3,10 @@
 import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.registry.transfer import COLUMNS, export_rows, import_file
 from shared.auth import current_principal
+from shared.blueprint import Blueprint
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.masking import mask_phone

@@ -2,10 +2,10 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.registry import assignments, directory, queries
 from services.registry import schemas as s
+from shared.blueprint import Blueprint
 from shared.clock import local_today
 from shared.db import get_db
 from shared.feed import last_seq

@@ -1,10 +1,10 @@
 """The stats API: the year summary, breakdowns, trends, rankings, freshness, rebuilds."""
 
 import time
+from datetime import date
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 from rq import Queue
 from rq.exceptions import NoSuchJobError
@@ -14,13 +14,28 @@ from services.stats import QUEUE_NAME, figures
 from services.stats.jobs import FRESHNESS
 from services.stats.rollup import SOURCES
 from shared import http_client
+from shared.blueprint import Blueprint
 from shared.errors import ApiError
+from shared.input_schema import FIRST_YEAR, LAST_YEAR
 from shared.redis_client import get_redis
 from shared.scopes import roles_allowed
 
 blp = Blueprint("stats", __name__, description="County-wide figures from the rollups.")
 FIGURE_READERS = ("admin", "leader")
-PERIOD = validate.Regexp(r"^\d{4}(-\d{2}(-\d{2})?)?$", error="Use YYYY, YYYY-MM or YYYY-MM-DD.")
+
+
+def existing_period(value):
+    """A year, month or day (YYYY, YYYY-MM, YYYY-MM-DD) that exists, in the plausible years."""
+    try:
+        first_day = date.fromisoformat(
+            {4: f"{value}-01-01", 7: f"{value}-01", 10: value}[len(value)]
+        )
+    except (KeyError, ValueError):
+        raise ma.ValidationError("Use YYYY, YYYY-MM or YYYY-MM-DD, a date that exists.") from None
+    if not FIRST_YEAR <= first_day.year <= LAST_YEAR:
+        raise ma.ValidationError(f"Must be in the years {FIRST_YEAR} to {LAST_YEAR}.")
+
+
 AREA = validate.Regexp(r"^(county|township:\d{9}|village:\d{12})$")
 DIMENSIONS = (
     "type",
@@ -35,12 +50,14 @@ DIMENSIONS = (
 
 
 class YearQuery(ma.Schema):
-    year = ma.fields.String(required=True, validate=validate.Regexp(r"^\d{4}$"))
+    year = ma.fields.String(
+        required=True, validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), existing_period]
+    )
 
 
 class FigureQuery(ma.Schema):
     metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
-    period = ma.fields.String(required=True, validate=PERIOD)
+    period = ma.fields.String(required=True, validate=existing_period)
     area = ma.fields.String(load_default="county", validate=AREA)
     by = ma.fields.String(load_default=None, validate=validate.OneOf(DIMENSIONS))
 
@@ -52,7 +69,7 @@ class TrendQuery(YearQuery):
 
 class RankingQuery(ma.Schema):
     metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
-    period = ma.fields.String(required=True, validate=PERIOD)
+    period = ma.fields.String(required=True, validate=existing_period)
 
 
 def _coverage(year):

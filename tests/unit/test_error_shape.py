@@ -65,3 +65,9 @@ def test_request_id_is_adopted_or_generated(client):
     assert adopted.headers["X-Request-ID"] == "trace-42"
     minted = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
     assert minted.headers["X-Request-ID"] not in ("", "bad id with spaces")
+
+
+def test_a_body_nested_too_deeply_is_a_400_in_shape(client, auth_header):
+    headers = auth_header("admin") | {"Content-Type": "application/json"}
+    response = client.post("/advisors", data="[" * 100_000 + "]" * 100_000, headers=headers)
+    assert_shared_shape(response, 400, "bad_request")

@@ -14,7 +14,9 @@ from services.consultations.kinds import ConsultationKind
 from services.registry import create_app as create_registry
 from services.stats import create_app as create_stats
 from shared.input_schema import (
+    FIRST_YEAR,
     LARGEST_STORED_INTEGER,
+    LAST_YEAR,
     NOT_UNICODE,
     InputSchema,
     holds_broken_text,
@@ -110,22 +112,28 @@ def _all_subclasses(cls):
         yield from _all_subclasses(subclass)
 
 
-def _integer_fields(schema, path=""):
-    """(path, field) of every Integer a schema reads, nested ones included."""
+def _fields_of(schema, kind, path=""):
+    """(path, field) of every field of `kind` a schema reads, nested ones included."""
     for name, field in schema._declared_fields.items():
-        yield from _integers_in(field, f"{path}{name}")
+        yield from _fields_in(field, kind, f"{path}{name}")
 
 
-def _integers_in(field, path):
-    if isinstance(field, ma.fields.Integer):
+def _fields_in(field, kind, path):
+    if isinstance(field, kind):
         yield path, field
     elif isinstance(field, ma.fields.Nested):
         nested = field.nested if isinstance(field.nested, type) else type(field.nested)
-        yield from _integer_fields(nested, f"{path}.")
+        yield from _fields_of(nested, kind, f"{path}.")
     elif isinstance(field, ma.fields.List):
-        yield from _integers_in(field.inner, f"{path}[]")
+        yield from _fields_in(field.inner, kind, f"{path}[]")
     elif isinstance(field, ma.fields.Dict) and field.value_field is not None:
-        yield from _integers_in(field.value_field, f"{path}{{}}")
+        yield from _fields_in(field.value_field, kind, f"{path}{{}}")
+
+
+def _read_schemas(argument_schemas):
+    """(where, schema class) of everything a request carries: route arguments, batch items."""
+    read = {(endpoint, schema) for endpoint, _where, schema in argument_schemas}
+    return read | {(kind.name, type(kind.create_schema)) for kind in _all_subclasses(RecordKind)}
 
 
 def _bounded(field):
@@ -138,13 +146,33 @@ def _bounded(field):
 
 
 def test_every_integer_a_request_carries_has_a_bound_the_database_can_store(argument_schemas):
-    read = {(endpoint, schema) for endpoint, _where, schema in argument_schemas}
-    read |= {(kind.name, type(kind.create_schema)) for kind in _all_subclasses(RecordKind)}
     integers = [
         (f"{endpoint}: {schema.__name__}.{path}", field)
-        for endpoint, schema in read
-        for path, field in _integer_fields(schema)
+        for endpoint, schema in _read_schemas(argument_schemas)
+        for path, field in _fields_of(schema, ma.fields.Integer)
     ]
     assert len(integers) >= 8  # the walk finds them (limits, versions, counts, ids)
     unbounded = sorted(name for name, field in integers if not _bounded(field))
     assert unbounded == [], "\n".join(unbounded)
+
+
+def test_every_date_and_time_a_request_carries_is_kept_to_plausible_years(argument_schemas):
+    times = [
+        (f"{endpoint}: {schema.__name__}.{path}", field)
+        for endpoint, schema in _read_schemas(argument_schemas)
+        for path, field in _fields_of(schema, ma.fields.DateTime)  # Date is one too
+    ]
+    assert len(times) >= 10  # the walk finds them (activity times, assignments, filters)
+    unchecked = sorted(name for name, field in times if not _kept_to_plausible_years(field))
+    assert unchecked == [], "\n".join(unchecked)
+
+
+def _kept_to_plausible_years(field):
+    return any(
+        isinstance(rule, ma.validate.Range)
+        and rule.min is not None
+        and rule.max is not None
+        and rule.min.year >= FIRST_YEAR
+        and rule.max.year <= LAST_YEAR + 1
+        for rule in field.validators
+    )

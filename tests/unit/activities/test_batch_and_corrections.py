@@ -79,6 +79,23 @@ def test_an_item_of_no_known_kind_or_without_a_record_is_invalid_alone(api, staf
     assert [a["id"] for a in listed] == [fine["id"]]
 
 
+def test_an_item_whose_kind_or_id_is_not_text_is_invalid_alone(api, staff, make_activity):
+    fine = make_activity()
+    items = [
+        {"kind": ["activity"], "data": make_activity()},
+        {"kind": {"name": "activity"}, "data": make_activity()},
+        {"kind": "activity", "data": make_activity(id=[1, 2])},
+        {"kind": "activity", "data": fine},
+    ]
+    answer = api.post("/activities/batch", json={"items": items}, headers=staff)
+    assert answer.status_code == 200
+    results = answer.get_json()["results"]
+    assert [r["status"] for r in results] == ["invalid", "invalid", "invalid", "created"]
+    assert [r["kind"] for r in results] == [None, None, "activity", "activity"]
+    assert results[2]["id"] is None and list(results[2]["fields"]) == ["id"]
+    assert BatchAnswer().dump(answer.get_json()) == answer.get_json()  # the documented shape
+
+
 def test_every_item_gets_every_check_when_another_item_fails_its_fields(api, staff, make_activity):
     """Items are validated as one collection; one item's bad field must not spare the
     others the checks across fields (ends before it starts, in the future)."""

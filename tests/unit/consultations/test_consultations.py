@@ -189,3 +189,10 @@ def test_a_resident_name_that_is_not_valid_unicode_is_refused(api, advisor, make
     assert answer.status_code == 422
     assert answer.get_json()["error"]["fields"] == {"resident": [NOT_UNICODE]}
     assert api.get(f"/consultations/{body['id']}", headers=advisor()).status_code == 404
+
+
+def test_a_time_outside_the_plausible_years_is_refused(api, advisor, make_consultation):
+    body = make_consultation(occurred_at="0001-01-01T09:00:00+08:00")
+    answer = api.post("/consultations", json=body, headers=advisor())
+    assert answer.status_code == 422
+    assert list(answer.get_json()["error"]["fields"]) == ["occurred_at"]

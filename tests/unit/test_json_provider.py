@@ -9,7 +9,7 @@ from uuid import UUID
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from shared.json_answers import OrjsonProvider
+from shared.json_provider import OrjsonProvider
 
 
 @dataclass

@@ -1,0 +1,24 @@
+"""The Blueprint every component's routes are declared on: flask-smorest's, reading JSON
+bodies the way Flask's `get_json` does, through the app's JSON provider (shared.json_provider),
+rather than webargs' own `json.loads`. So a body webargs reads and one a view reads itself
+are read alike, and one nested too deeply is a 400 in both."""
+
+import flask_smorest
+from flask import current_app
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+
+class JsonBodyParser(FlaskParser):
+    """webargs' Flask parser, reading a JSON body with the app's JSON provider."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return current_app.json.loads(req.get_data(cache=True))
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint with the JsonBodyParser (see the module docstring)."""
+
+    ARGUMENTS_PARSER = JsonBodyParser()

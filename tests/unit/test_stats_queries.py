@@ -1,0 +1,29 @@
+"""The stats API refuses periods and years that do not exist or are out of range (422),
+before it looks for any figure."""
+
+import pytest
+
+from services.stats import create_app
+
+
+@pytest.fixture
+def stats(tmp_path, redis_url):
+    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/stats.db", "REDIS_URL": redis_url})
+
+
+@pytest.mark.parametrize("period", ["2024-13", "2024-02-30", "9999-12", "1999", "2024-1", "24"])
+def test_a_period_that_does_not_exist_is_refused(stats, auth_header, period):
+    answer = stats.test_client().get(
+        f"/figures?metric=sessions&period={period}", headers=auth_header("leader")
+    )
+    assert answer.status_code == 422
+    assert list(answer.get_json()["error"]["fields"]) == ["period"]
+
+
+def test_real_periods_and_years_reach_the_figures(stats, auth_header):
+    client, leader = stats.test_client(), auth_header("leader")
+    for url in ("/figures?metric=sessions&period=2024-02-29", "/trend?metric=sessions&year=2024"):
+        answer = client.get(url, headers=leader)  # no rollups yet: the figures say so
+        assert (answer.status_code, answer.get_json()["error"]["code"]) == (503, "rebuilding")
+    answer = client.get("/trend?metric=sessions&year=0000", headers=leader)
+    assert (answer.status_code, list(answer.get_json()["error"]["fields"])) == (422, ["year"])
