@@ -247,3 +247,16 @@ def test_the_registry_is_asked_before_the_write_lock_is_taken(
     answer = api.post("/activities/batch", json={"items": items}, headers=staff)
     assert answer.get_json()["summary"]["created"] == 2
     assert calls == [("/villages", False), ("/villages", False)]
+
+
+def test_a_correction_asks_the_registry_before_the_write_lock_too(
+    api, activities_app, staff, make_activity, monkeypatch
+):
+    body = make_activity()
+    api.post("/activities", json=body, headers=staff)
+    calls = watch_registry_calls(activities_app, monkeypatch)
+    correction = {key: value for key, value in body.items() if key != "id"}
+    answer = api.put(f"/activities/{body['id']}", json=correction | {"version": 1, "headcount": 90},
+                     headers=staff)  # fmt: skip
+    assert (answer.status_code, answer.get_json()["headcount"]) == (200, 90)
+    assert calls == [("/villages", False)]

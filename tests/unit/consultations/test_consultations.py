@@ -182,6 +182,19 @@ def test_the_registry_is_asked_before_the_write_lock_is_taken(
     ]
 
 
+def test_an_advisors_correction_asks_the_registry_before_the_write_lock(
+    api, consultations_app, advisor, make_consultation, monkeypatch
+):
+    body = make_consultation()
+    api.post("/consultations", json=body, headers=advisor())
+    calls = watch_registry_calls(consultations_app, monkeypatch)
+    correction = {key: value for key, value in body.items() if key != "id"}
+    answer = api.put(f"/consultations/{body['id']}", json=correction | {"version": 1,
+                     "advice": "先协商"}, headers=advisor())  # fmt: skip
+    assert (answer.status_code, answer.get_json()["version"]) == (200, 2)
+    assert sorted(calls) == [("/advisors/1/villages", False), ("/villages", False)]
+
+
 def test_a_resident_name_that_is_not_valid_unicode_is_refused(api, advisor, make_consultation):
     body = make_consultation()
     body["resident"]["name"] = "热依拉 \ud83d"  # an emoji cut in half
