@@ -5,7 +5,6 @@ reads `GET /feed?after=N&limit=M` in pages, in sequence order.
 """
 
 import json
-from datetime import UTC, datetime
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from flask.views import MethodView
 
 from shared.aggregates import aggregate_as_of
 from shared.blueprint import Blueprint
+from shared.clock import utcnow
 from shared.db import get_db
 from shared.errors import ApiError
 from shared.input_schema import storable
@@ -56,7 +56,7 @@ def create_change_log_v1(op):
 def change_entry(*, entity, entity_id, action, payload):
     """One change entry; its payload must hold no personal data."""
     return {
-        "recorded_at": datetime.now(UTC).replace(tzinfo=None),
+        "recorded_at": utcnow(),
         "entity": entity,
         "entity_id": str(entity_id),
         "action": action,
