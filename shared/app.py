@@ -114,11 +114,12 @@ def create_recording_service(
     `aggregate` (optional, a shared.aggregates.AggregateSpec) lets a rebuild start from
     the current records' figures summed by columns instead of replaying the whole feed.
     """
-    from shared.feed import feed_blueprint
+    from shared.feed import feed_blueprint, serialise_writers
 
     app, api = create_component_app(
         component, import_name, config=config, migrations_dir=migrations_dir
     )
+    serialise_writers(app.extensions["database"].engine)
     if aggregate is not None:
         app.extensions["feed_aggregate"] = aggregate
     api.register_blueprint(feed_blueprint)

@@ -64,8 +64,7 @@ def make_engine(url):
         # Sent straight to the driver: it opens every write, and SQLAlchemy's execution
         # machinery cost more than SQLite's BEGIN itself.
         driver = connection.connection.driver_connection
-        reading = has_request_context() and request.method in ("GET", "HEAD")
-        if reading or connection.get_execution_options().get(READ_ONLY):
+        if not is_writing(connection):
             driver.execute("BEGIN")
             return
         _take(writer)
@@ -84,6 +83,13 @@ def make_engine(url):
     # invalidated one too: tests/unit/test_db.py).
     event.listen(engine.pool, "checkin", lambda _dbapi, record: release_writer(record.info))
     return engine
+
+
+def is_writing(connection):
+    """Whether the transaction opening on `connection` may write: not one of a GET or HEAD
+    request, nor marked READ_ONLY."""
+    reading = has_request_context() and request.method in ("GET", "HEAD")
+    return not (reading or connection.get_execution_options().get(READ_ONLY))
 
 
 def database_busy():

@@ -8,13 +8,13 @@ import json
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from flask.views import MethodView
 
 from shared.aggregates import aggregate_as_of
 from shared.blueprint import Blueprint
 from shared.clock import utcnow
-from shared.db import get_db
+from shared.db import get_db, is_writing
 from shared.errors import ApiError
 from shared.input_schema import storable
 from shared.json_text import stored_json
@@ -62,6 +62,25 @@ def change_entry(*, entity, entity_id, action, payload):
         "action": action,
         "payload": stored_json(payload),
     }
+
+
+def serialise_writers(engine):
+    """On PostgreSQL, a request's write takes the change log's EXCLUSIVE lock before its
+    first statement (readers go on). Writers then run one at a time, as SQLite's do from
+    BEGIN IMMEDIATE, and what a write checked (its ids are new, a version is current) is
+    still true when it lands. Without it, two attempts of one batch both found its ids new
+    and the second failed on the primary key: a 500. (Writes outside a request, such as a
+    CLI load, take the lock when they append.)"""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @sa.event.listens_for(engine, "begin")
+    def lock_the_change_log(connection):
+        if has_request_context() and is_writing(connection):
+            # On the driver: it opens the transaction, which SQLAlchemy then carries on.
+            connection.connection.driver_connection.execute(
+                "LOCK TABLE change_log IN EXCLUSIVE MODE"
+            )
 
 
 def append_changes(session, entries):

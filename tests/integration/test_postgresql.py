@@ -1,6 +1,8 @@
 """The same services on PostgreSQL: only the database URL changes (as in production)."""
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -82,3 +84,41 @@ def test_the_services_work_unchanged_on_postgresql(on_postgres):
         timeout=10,
     )
     assert consultation.status_code == 201, consultation.text
+
+
+def _all_at_once(count, send):
+    """Call send(number) from `count` threads released together; their answers in order."""
+    start = threading.Barrier(count)
+
+    def one(number):
+        start.wait()
+        return send(number)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def test_a_batch_sent_again_while_it_is_written_creates_each_record_once(on_postgres):
+    activities = on_postgres["activities"]
+    items = [{"kind": "activity", "data": activity_body(n)} for n in range(100, 160)]
+    answers = _all_at_once(4, lambda _n: requests.post(
+        f"{activities}/activities/batch", json={"items": items}, headers=ADMIN, timeout=30
+    ))  # fmt: skip
+    assert [answer.status_code for answer in answers] == [200] * 4, [a.text[:200] for a in answers]
+    summaries = [answer.json()["summary"] for answer in answers]
+    assert sum(summary["created"] for summary in summaries) == 60
+    assert sum(summary["duplicate"] for summary in summaries) == 3 * 60
+
+
+def test_two_corrections_from_the_same_version_one_wins_one_is_stale(on_postgres):
+    activities = on_postgres["activities"]
+    body = activity_body(200)
+    requests.post(f"{activities}/activities", json=body, headers=ADMIN, timeout=10)
+    content = {key: value for key, value in body.items() if key != "id"}
+    answers = _all_at_once(4, lambda n: requests.put(
+        f"{activities}/activities/{body['id']}",
+        json=content | {"version": 1, "headcount": 10 + n}, headers=ADMIN, timeout=10,
+    ))  # fmt: skip
+    assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409]
+    stored = requests.get(f"{activities}/activities/{body['id']}", headers=ADMIN, timeout=10)
+    assert stored.json()["version"] == 2
