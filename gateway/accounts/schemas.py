@@ -12,13 +12,14 @@ USERNAME = validate.Regexp(
 # What each role's scope must name: a staff member's township, an advisor's registry id.
 SCOPE_KEYS = {"admin": (), "leader": (), "staff": ("township",), "advisor": ("advisor_id",)}
 # Each grant type of POST /auth/token and the fields it needs; a WeChat login is one more.
+PASSWORD_LENGTH = validate.Length(max=256)  # what a login takes; a new password too
 GRANT_FIELDS = {"password": ("username", "password"), "refresh_token": ("refresh_token",)}
 
 
 class TokenRequest(InputSchema):
     grant_type = fields.String(required=True, validate=validate.OneOf(list(GRANT_FIELDS)))
     username = fields.String(validate=validate.Length(max=64))
-    password = fields.String(validate=validate.Length(max=256), load_only=True)
+    password = fields.String(validate=PASSWORD_LENGTH, load_only=True)
     refresh_token = fields.String(validate=validate.Length(max=200), load_only=True)
 
     @validates_schema
@@ -45,7 +46,7 @@ class RefreshTokenBody(InputSchema):
 
 class AccountCreate(InputSchema):
     username = fields.String(required=True, validate=USERNAME)
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_LENGTH)
     display_name = fields.String(load_default="", validate=validate.Length(max=100))
     role = fields.String(required=True, validate=validate.OneOf(ACCOUNT_ROLES))
     scope = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
@@ -73,10 +74,17 @@ class AccountRead(ma.Schema):
     created_at = fields.DateTime()
 
 
+def new_password_field():
+    """A new password: no longer than a login takes (else the account could not log in)."""
+    return fields.String(
+        required=True, load_only=True, data_key="password", validate=PASSWORD_LENGTH
+    )
+
+
 class PasswordChange(InputSchema):
-    current_password = fields.String(required=True, load_only=True)
-    new_password = fields.String(required=True, load_only=True, data_key="password")
+    current_password = fields.String(required=True, load_only=True, validate=PASSWORD_LENGTH)
+    new_password = new_password_field()
 
 
 class PasswordReset(InputSchema):
-    new_password = fields.String(required=True, load_only=True, data_key="password")
+    new_password = new_password_field()

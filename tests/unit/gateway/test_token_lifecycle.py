@@ -103,6 +103,12 @@ def test_change_password_needs_the_current_one_and_ends_sessions(gw, make_accoun
         headers=bearer(pair),
     )
     assert weak.status_code == 422 and "password" in weak.get_json()["error"]["fields"]
+    unusable = gw.post(  # longer than a login takes: the account could never log in again
+        "/api/v1/auth/password",
+        json={"current_password": "correct-horse-battery", "password": "x" * 257},
+        headers=bearer(pair),
+    )
+    assert unusable.status_code == 422 and "password" in unusable.get_json()["error"]["fields"]
     done = gw.post(
         "/api/v1/auth/password",
         json={"current_password": "correct-horse-battery", "password": "a-new-long-password"},
