@@ -53,10 +53,10 @@ def create_change_log_v1(op):
     )
 
 
-def change_entry(*, entity, entity_id, action, payload):
-    """One change entry; its payload must hold no personal data."""
+def change_entry(*, entity, entity_id, action, payload, recorded_at=None):
+    """One change entry (recorded now by default); its payload must hold no personal data."""
     return {
-        "recorded_at": utcnow(),
+        "recorded_at": recorded_at or utcnow(),
         "entity": entity,
         "entity_id": str(entity_id),
         "action": action,

@@ -6,7 +6,6 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from shared import registry_client
-from shared.clock import utcnow
 from shared.records import ACTIVE, content_digest
 
 
@@ -61,7 +60,7 @@ class RecordKind:
     def build(self, recorder, record_id, digest, values):
         """The new record (a `NewRecord`, or a transient model instance when the model
         computes columns itself): all its columns set."""
-        now = utcnow()
+        now = recorder.now
         extra = {"version": 1, "status": ACTIVE, "updated_at": now} if self.versioned else {}
         return NewRecord(
             id=record_id,

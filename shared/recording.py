@@ -51,6 +51,8 @@ class Recorder:
         self.memos = {}
         self.history = []
         self.changes = []
+        # One server time for all this request writes: its records, their history, the feed.
+        self.now = utcnow()
 
     def memo(self, key, factory):
         """A value computed once per request (a period gate, the registry's tree)."""
@@ -153,10 +155,15 @@ class Recorder:
             actor=self.principal.subject,
             data=kind.snapshot(record),
             reason=reason,
+            at=self.now,
         )
         payload = {"before": before, "after": kind.facts(record)}
         return history, change_entry(
-            entity=kind.name, entity_id=record.id, action=action, payload=payload
+            entity=kind.name,
+            entity_id=record.id,
+            action=action,
+            payload=payload,
+            recorded_at=self.now,
         )
 
     def _add_rows(self, history, change):
@@ -171,6 +178,7 @@ class Recorder:
                 entity_id=entity_id,
                 action=action,
                 payload={"before": before, "after": after},
+                recorded_at=self.now,
             )
         )
 
@@ -213,10 +221,9 @@ class Recorder:
         if problem is not None:
             raise outcome_error(_shape(problem))
 
-    @staticmethod
-    def _bump(record):
+    def _bump(self, record):
         record.version += 1
-        record.updated_at = utcnow()
+        record.updated_at = self.now
 
     def flush(self):
         """Write the new records (kind by kind, in the order the kinds were given), the

@@ -105,15 +105,16 @@ def conflict_error(record_id):
     )
 
 
-def history_row(*, entity, record_id, version, action, actor, data, reason=None):
-    """One history row (insert many at once with `session.execute(insert, rows)`)."""
+def history_row(*, entity, record_id, version, action, actor, data, reason=None, at=None):
+    """One history row (insert many at once with `session.execute(insert, rows)`), made
+    `at` a time (now by default)."""
     return {
         "entity": entity,
         "record_id": str(record_id),
         "version": version,
         "action": action,
         "actor": str(actor),
-        "at": utcnow(),
+        "at": at or utcnow(),
         "reason": reason,
         "data": stored_json(data),
     }

@@ -1,6 +1,7 @@
 """Offline sync batches, check-ins, corrections with versions, voids and history."""
 
 import uuid
+from datetime import datetime
 
 import pytest
 
@@ -207,3 +208,16 @@ def test_roles_that_may_not_write(api, auth_header, make_activity, role):
         headers=auth_header(role),
     )
     assert answer.status_code == 403
+
+
+def test_what_one_request_writes_carries_one_server_time(api, staff, make_activity, feed):
+    items = [{"kind": "activity", "data": make_activity()} for _ in range(3)]
+    api.post("/activities/batch", json={"items": items}, headers=staff)
+    stored = [
+        api.get(f"/activities/{item['data']['id']}", headers=staff).get_json() for item in items
+    ]
+    history = api.get(f"/activities/{items[0]['data']['id']}/history", headers=staff).get_json()
+    written = [record["recorded_at"] for record in stored] + [history[0]["at"]]
+    written += [entry["recorded_at"] for entry in feed()]  # the feed says UTC with a Z
+    times = {datetime.fromisoformat(text).replace(tzinfo=None) for text in written}
+    assert len(written) == 7 and len(times) == 1
