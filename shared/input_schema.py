@@ -24,7 +24,7 @@ import orjson
 LARGEST_STORED_INTEGER = 2**63 - 1
 # The years a record's dates can fall in: earlier or later ones are typing errors.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-_OUTSIDE_YEARS = f"Must be in the years {FIRST_YEAR} to {LAST_YEAR}."
+OUTSIDE_YEARS = f"Must be in the years {FIRST_YEAR} to {LAST_YEAR}."
 NOT_UNICODE = "Is not valid Unicode text (a lone surrogate, as from an emoji cut in half)."
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -67,13 +67,13 @@ def plausible_moment():
         datetime(FIRST_YEAR, 1, 1, tzinfo=UTC),
         datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC),
     )
-    return ma.validate.Range(min=first, max=after_last, max_inclusive=False, error=_OUTSIDE_YEARS)
+    return ma.validate.Range(min=first, max=after_last, max_inclusive=False, error=OUTSIDE_YEARS)
 
 
 def plausible_day():
     """The range of a date a request carries."""
     first, last = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
-    return ma.validate.Range(min=first, max=last, error=_OUTSIDE_YEARS)
+    return ma.validate.Range(min=first, max=last, error=OUTSIDE_YEARS)
 
 
 def storable(minimum=None, maximum=LARGEST_STORED_INTEGER):

@@ -1,5 +1,6 @@
 """The stats API: the year summary, breakdowns, trends, rankings, freshness, rebuilds."""
 
+import re
 import time
 from datetime import date
 
@@ -16,7 +17,7 @@ from services.stats.rollup import SOURCES
 from shared import http_client
 from shared.blueprint import Blueprint
 from shared.errors import ApiError
-from shared.input_schema import FIRST_YEAR, LAST_YEAR
+from shared.input_schema import FIRST_YEAR, LAST_YEAR, OUTSIDE_YEARS
 from shared.redis_client import get_redis
 from shared.scopes import roles_allowed
 
@@ -24,16 +25,19 @@ blp = Blueprint("stats", __name__, description="County-wide figures from the rol
 FIGURE_READERS = ("admin", "leader")
 
 
+_PERIOD_SHAPE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
 def existing_period(value):
     """A year, month or day (YYYY, YYYY-MM, YYYY-MM-DD) that exists, in the plausible years."""
     try:
-        first_day = date.fromisoformat(
-            {4: f"{value}-01-01", 7: f"{value}-01", 10: value}[len(value)]
-        )
-    except (KeyError, ValueError):
+        if not _PERIOD_SHAPE.fullmatch(value):
+            raise ValueError(value)
+        first_day = date.fromisoformat(value + {4: "-01-01", 7: "-01", 10: ""}[len(value)])
+    except ValueError:
         raise ma.ValidationError("Use YYYY, YYYY-MM or YYYY-MM-DD, a date that exists.") from None
     if not FIRST_YEAR <= first_day.year <= LAST_YEAR:
-        raise ma.ValidationError(f"Must be in the years {FIRST_YEAR} to {LAST_YEAR}.")
+        raise ma.ValidationError(OUTSIDE_YEARS)
 
 
 AREA = validate.Regexp(r"^(county|township:\d{9}|village:\d{12})$")

@@ -11,7 +11,9 @@ def stats(tmp_path, redis_url):
     return create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/stats.db", "REDIS_URL": redis_url})
 
 
-@pytest.mark.parametrize("period", ["2024-13", "2024-02-30", "9999-12", "1999", "2024-1", "24"])
+@pytest.mark.parametrize(
+    "period", ["2024-13", "2024-02-30", "9999-12", "1999", "2024-1", "24", "2024-W01-1"]
+)
 def test_a_period_that_does_not_exist_is_refused(stats, auth_header, period):
     answer = stats.test_client().get(
         f"/figures?metric=sessions&period={period}", headers=auth_header("leader")
