@@ -101,4 +101,7 @@ def get_json(service, path, *, params=None, timeout=None, missing_ok=False):
             f"The {service} service answered {answer.status_code}; try again shortly.",
             code="upstream_unavailable",
         )
-    return answer.json()
+    try:
+        return answer.json()
+    except ValueError:  # requests' JSONDecodeError is one: a proxy's page, a cut-off body
+        raise _unavailable(service, "answered with something that is not JSON") from None

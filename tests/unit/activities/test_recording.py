@@ -1,5 +1,6 @@
 """Recording activities: idempotent ids, validation naming fields, scope, closed periods."""
 
+import http.server
 import threading
 
 import pytest
@@ -119,6 +120,35 @@ def test_registry_down_is_503_and_nothing_stored(app_asking_registry, staff, mak
     assert answer.status_code == 503
     assert answer.get_json()["error"]["code"] == "upstream_unavailable"
     assert dead.get("/activities", headers=staff).get_json()["items"] == []
+
+
+def test_a_registry_answering_something_not_json_is_503_too(
+    app_asking_registry, staff, make_activity
+):
+    from services.activities import create_app
+
+    class NotJson(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>Please sign in to the network</html>")
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotJson)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        odd = app_asking_registry(create_app, "odd", registry_url=url).test_client()
+        answer = odd.post("/activities", json=make_activity(), headers=staff)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answer.status_code == 503
+    assert answer.get_json()["error"]["code"] == "upstream_unavailable"
+    assert "not JSON" in answer.get_json()["error"]["message"]
 
 
 def test_cursor_pagination_walks_every_record_once(api, staff, make_activity):
