@@ -182,8 +182,12 @@ class Recorder:
             )
         )
 
-    def revise(self, kind, record, content):
-        """Correct a record: its version must be current; the kind's checks apply again."""
+    def revise(self, kind, read_record, content):
+        """Correct the record `read_record()` reads: its version must be current; the kind's
+        checks apply again. What they will ask other services about the new content is
+        asked first, as for a create: reading the record takes the database's write lock."""
+        kind.ask_ahead(self, [kind.values(content, None)])
+        record = read_record()
         values = kind.values(content, record)
         problem = kind.problem(self, values, record)
         if problem is not None:

@@ -22,13 +22,10 @@ def _visible(principal, activity):
 
 
 def update_activity(session, principal, activity_id, content):
-    """Correct an activity; `version` must be the current one (stale → 409). The registry
-    is asked before the activity is read, which takes the database's write lock: a slow
-    registry must not hold up every writer (an activity's values need no stored record)."""
-    recorder = recording.recorder(session, principal)
-    recording.ACTIVITY.ask_ahead(recorder, [recording.ACTIVITY.values(content)])
-    activity = get_activity(session, principal, activity_id)
-    return recorder.revise(recording.ACTIVITY, activity, content)
+    """Correct an activity; `version` must be the current one (stale → 409)."""
+    return recording.recorder(session, principal).revise(
+        recording.ACTIVITY, lambda: get_activity(session, principal, activity_id), content
+    )
 
 
 def void_activity(session, principal, activity_id, *, version, reason):

@@ -34,13 +34,14 @@ class ConsultationKind(RecordKind):
     )  # fmt: skip
 
     def values(self, content, record=None):
-        """Columns from validated content; the advisor is the caller (or the record's)."""
+        """Columns from validated content; the advisor is the caller (or the record's; None
+        before an admin's correction has read it)."""
         if record is not None:
             advisor_id = record.advisor_id
         else:
             advisor_id = current_principal().scope.get("advisor_id")
         return {
-            "advisor_id": str(advisor_id),
+            "advisor_id": None if advisor_id is None else str(advisor_id),
             "village_code": content["village_code"],
             "occurred_at": content["occurred_at"].astimezone(UTC).replace(tzinfo=None),
             "day": content["occurred_at"].astimezone(LOCAL_ZONE).date(),
@@ -81,12 +82,13 @@ class ConsultationKind(RecordKind):
 
     def ask_ahead(self, recorder, values):
         """What `problem` will ask: the tree, and the villages served of each record whose
-        village is in it."""
+        village is in it (and whose advisor is known yet: an admin's correction learns it
+        from the stored record, and asks it under the write lock)."""
         if not values:
             return
         tree = registry_tree(recorder)
         for one in values:
-            if one["village_code"] in tree:
+            if one["village_code"] in tree and one["advisor_id"] is not None:
                 _villages_served(recorder, one)
 
     def build(self, recorder, record_id, digest, values):

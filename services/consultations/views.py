@@ -99,13 +99,9 @@ class ConsultationById(MethodView):
     @blp.response(200, s.ConsultationRead)
     def put(self, body, consultation_id):
         """Correct a consultation: all its content and the version you read."""
-        recorder = _recorder()
-        if current_principal().role == "advisor":
-            # Their own record, so its advisor is known before it is read (which takes the
-            # database's write lock): ask the registry first, as a create does. An admin's
-            # correction asks under the lock; it needs the stored record's advisor.
-            CONSULTATION.ask_ahead(recorder, [CONSULTATION.values(body)])
-        consultation = recorder.revise(CONSULTATION, get_consultation(str(consultation_id)), body)
+        consultation = _recorder().revise(
+            CONSULTATION, lambda: get_consultation(str(consultation_id)), body
+        )
         get_db().session.commit()
         return consultation
 
