@@ -51,7 +51,7 @@ def _walk_finds_broken_text(value):
     return False
 
 
-def broken_text_errors(data):
+def _broken_text_errors(data):
     """{field: [NOT_UNICODE]} for each field of a body whose name or value is broken text.
     A broken field name is written with its surrogate escaped, so the answer can carry it."""
     return {
@@ -96,8 +96,6 @@ class InputSchema(ma.Schema):
 
 
 def _errors_of(data):
-    if not holds_broken_text(data):
-        return {}
     if isinstance(data, dict):
-        return broken_text_errors(data)
-    return {"_schema": [NOT_UNICODE]}
+        return _broken_text_errors(data)
+    return {"_schema": [NOT_UNICODE]} if holds_broken_text(data) else {}

@@ -11,8 +11,8 @@ USERNAME = validate.Regexp(
 )
 # What each role's scope must name: a staff member's township, an advisor's registry id.
 SCOPE_KEYS = {"admin": (), "leader": (), "staff": ("township",), "advisor": ("advisor_id",)}
-# Each grant type of POST /auth/token and the fields it needs; a WeChat login is one more.
 PASSWORD_LENGTH = validate.Length(max=256)  # what a login takes; a new password too
+# Each grant type of POST /auth/token and the fields it needs; a WeChat login is one more.
 GRANT_FIELDS = {"password": ("username", "password"), "refresh_token": ("refresh_token",)}
 
 
