@@ -8,7 +8,7 @@ import json
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import current_app
 from flask.views import MethodView
 
 from shared.aggregates import aggregate_as_of
@@ -65,18 +65,18 @@ def change_entry(*, entity, entity_id, action, payload, recorded_at=None):
 
 
 def serialise_writers(engine):
-    """On PostgreSQL, a request's write takes the change log's EXCLUSIVE lock before its
-    first statement (readers go on). Writers then run one at a time, as SQLite's do from
-    BEGIN IMMEDIATE, and what a write checked (its ids are new, a version is current) is
-    still true when it lands. Without it, two attempts of one batch both found its ids new
-    and the second failed on the primary key: a 500. (Writes outside a request, such as a
-    CLI load, take the lock when they append.)"""
+    """On PostgreSQL, every write takes the change log's EXCLUSIVE lock before its first
+    statement (readers go on). Writers then run one at a time, as SQLite's do from BEGIN
+    IMMEDIATE: what a write checked (its ids are new, a version is current) is still true
+    when it lands (two attempts of one batch both found its ids new, and the second failed
+    on the primary key: a 500), and `seq` values are taken in the order of commits, so a
+    reader of the feed never skips an entry."""
     if engine.dialect.name != "postgresql":
         return
 
     @sa.event.listens_for(engine, "begin")
     def lock_the_change_log(connection):
-        if has_request_context() and is_writing(connection):
+        if is_writing(connection):
             # On the driver: it opens the transaction, which SQLAlchemy then carries on.
             connection.connection.driver_connection.execute(
                 "LOCK TABLE change_log IN EXCLUSIVE MODE"
@@ -84,13 +84,10 @@ def serialise_writers(engine):
 
 
 def append_changes(session, entries):
-    """Append change entries, in order, in the caller's transaction."""
+    """Append change entries, in order, in the caller's transaction (on PostgreSQL it
+    holds the change log's lock from its start: serialise_writers)."""
     if not entries:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        # Sequence values are taken before commit; serialise appenders so that the
-        # order of `seq` is the order of commits and a reader never skips an entry.
-        session.execute(sa.text("LOCK TABLE change_log IN EXCLUSIVE MODE"))
     insert_rows(session.connection(), CHANGE_INSERT, entries)
     mark_feed_changed(session)
 
