@@ -1,4 +1,5 @@
-"""The baseline: a bare Flask endpoint that inserts one JSON row into SQLite (WAL)."""
+"""The baseline: bare Flask endpoints that insert JSON rows into SQLite (WAL): one row a
+request, or a batch's items in one transaction."""
 
 import json
 import os
@@ -21,7 +22,8 @@ def _connection(path):
 
 
 def create_app():
-    """A Flask app with POST /insert: one row per request, nothing else."""
+    """A Flask app with POST /insert (one row a request) and POST /insert-many (a batch
+    request's items, one transaction): nothing else."""
     app = Flask(__name__)
     path = os.environ["BARE_DB"]
 
@@ -31,5 +33,16 @@ def create_app():
         connection = _connection(path)
         connection.execute("INSERT INTO rows VALUES (?, ?)", (body["id"], json.dumps(body)))
         return {"id": body["id"]}, 201
+
+    @app.post("/insert-many")
+    def insert_many():
+        records = [item["data"] for item in request.get_json()["items"]]
+        connection = _connection(path)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(
+            "INSERT INTO rows VALUES (?, ?)", [(row["id"], json.dumps(row)) for row in records]
+        )
+        connection.execute("COMMIT")
+        return {"inserted": len(records)}
 
     return app
