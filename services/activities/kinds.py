@@ -101,7 +101,9 @@ class ActivityKind(RecordKind):
 
     def build(self, recorder, record_id, digest, values):
         """A new activity, with no check-ins yet."""
-        return super().build(recorder, record_id, digest, values | {"checkins": 0})
+        activity = super().build(recorder, record_id, digest, values)
+        activity.checkins = 0
+        return activity
 
     def facts(self, record):
         return facts(record)
