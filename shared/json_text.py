@@ -17,6 +17,7 @@ import orjson
 # json writes a float without an exponent from 1e-4 up to 1e16; there both agree.
 _LOWEST, _PAST_HIGHEST = 1e-4, 1e16
 _CONTAINERS = (dict, list, tuple)
+_NO_FLOATS = frozenset((str, int, bool, type(None), datetime, date))
 _SORTED = orjson.OPT_SORT_KEYS
 _SORTED_OWN_DATES = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
@@ -33,19 +34,22 @@ def stored_json(data):
 
 
 def canonical_json(data):
-    """The same content always gives the same text (sorted keys, ISO dates): `json`'s
-    compact text, written by orjson where the two agree."""
+    """The same content always gives the same JSON, as UTF-8 bytes (what fingerprints and
+    cursors are made of): `json`'s compact text, written by orjson where the two agree."""
     if _floats_agree((data,)):
-        try:
-            return orjson.dumps(data, default=_iso, option=_SORTED_OWN_DATES).decode()
+        try:  # orjson writes UTF-8 already: no round trip through str
+            return orjson.dumps(data, default=_iso, option=_SORTED_OWN_DATES)
         except (orjson.JSONEncodeError, TypeError):
             pass  # something only json takes: let it write (or refuse) it
     return json.dumps(data, sort_keys=True, ensure_ascii=False, default=_iso,
-                      separators=(",", ":"))  # fmt: skip
+                      separators=(",", ":")).encode()  # fmt: skip
 
 
 def _floats_agree(values):
     for value in values:
+        kind = type(value)
+        if kind in _NO_FLOATS:  # most values: one look-up, not three isinstance tests
+            continue
         if isinstance(value, float):
             if value and not (math.isfinite(value) and _LOWEST <= abs(value) < _PAST_HIGHEST):
                 return False

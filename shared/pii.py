@@ -32,7 +32,7 @@ def decrypt_json(token):
 def keyed_digest(data):
     """A fingerprint of content that holds personal data: keyed, so it cannot be guessed."""
     key = current_app.config["PII_ENCRYPTION_KEY"].encode()
-    return hmac.new(key, canonical_json(data).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, canonical_json(data), hashlib.sha256).hexdigest()
 
 
 def id_number_problem(value):

@@ -93,7 +93,7 @@ def create_record_history_v1(op):
 
 def content_digest(data):
     """A fingerprint of a record's client content, to tell a retry from a conflict."""
-    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
 def conflict_error(record_id):
@@ -152,7 +152,7 @@ def require_version(current, expected):
 
 def encode_cursor(*values):
     """An opaque cursor for the row after which the next page starts."""
-    return base64.urlsafe_b64encode(canonical_json(list(values)).encode()).decode()
+    return base64.urlsafe_b64encode(canonical_json(list(values))).decode()
 
 
 def decode_cursor(cursor):
