@@ -9,32 +9,28 @@ creates against the bare one-row insert (target >= 0.6x; sent in slices that alt
 the two), and 500-item batches (target >= 5,000/s) against the bare insert of the same
 batches in one transaction, sent just before them. The bare figures show how fast this
 machine was in the same run. Bodies are written to JSON before the clock starts.
-`python -m tests.bench activities rebuild` runs only the benchmarks named.
+`python -m tests.bench activities rebuild` runs only the benchmarks named;
+`python -m tests.bench instructions` counts what a batch item costs (tests/bench/instructions.py).
 """
 
 import json
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import requests
 
 from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import freshness, rebuild, rollups
-from tests.support.accounts import run_flask_command
+from tests.bench import freshness, instructions, rebuild, rollups, with_moyu_registry
 from tests.support.processes import (
     BIN_DIR,
     ManagedProcess,
-    RedisServer,
     ServiceProcess,
-    component_env,
     free_port,
     wait_for,
 )
@@ -138,29 +134,21 @@ def start_bare(var_dir, env):
 
 
 def main(names):
-    """Run the named benchmarks (all by default) and print the figures."""
-    unknown = [name for name in names if name not in BENCHMARKS]
+    """Run the named benchmarks (by default all but those run only by name)."""
+    known = BENCHMARKS | BY_NAME_ONLY
+    unknown = [name for name in names if name not in known]
     if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(known)}")
         return 2
     for name in names or BENCHMARKS:
-        BENCHMARKS[name]()
+        known[name]()
     return 0
 
 
 def activities_benchmark():
     """Activities write throughput against the bare insert."""
-    var_dir = Path(tempfile.mkdtemp(prefix="pufa-bench-"))
-    redis = RedisServer(var_dir / "redis")
-    processes = [redis]
-    try:
-        env = component_env(var_dir, redis.url)
-        run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
-        registry = ServiceProcess("registry", env=env, var_dir=var_dir).wait_ready()
-        processes.append(registry)
-        activities = ServiceProcess(
-            "activities", env=env | {"REGISTRY_URL": registry.url}, var_dir=var_dir
-        ).wait_ready()
+    with with_moyu_registry("pufa-bench-") as (var_dir, env, processes):
+        activities = ServiceProcess("activities", env=env, var_dir=var_dir).wait_ready()
         processes.append(activities)
         bare, bare_url = start_bare(var_dir, env)
         processes.append(bare)
@@ -183,9 +171,6 @@ def activities_benchmark():
                 f"({single_rate / bare_rate:.2f}x); bare batch insert {bare_batch_rate:.0f} "
                 f"items/s, batch {batches[-1][1]:.0f} items/s"
             )
-    finally:
-        for process in reversed(processes):
-            process.stop()
     bare_rate, single_rate = sorted(singles, key=lambda pair: pair[1] / pair[0])[ROUNDS // 2]
     print(f"bare Flask+SQLite insert:  {bare_rate:8.0f} items/s  (the median round)")
     print(
@@ -206,6 +191,7 @@ BENCHMARKS = {
     "freshness": freshness.run,
     "rebuild": rebuild.run,
 }
+BY_NAME_ONLY = {"instructions": instructions.run}  # minutes under valgrind
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
