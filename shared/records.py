@@ -16,7 +16,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.json_text import canonical_json, stored_json
 
@@ -105,16 +104,15 @@ def conflict_error(record_id):
     )
 
 
-def history_row(*, entity, record_id, version, action, actor, data, reason=None, at=None):
-    """One history row (insert many at once with `session.execute(insert, rows)`), made
-    `at` a time (now by default)."""
+def history_row(*, entity, record_id, version, action, actor, data, at, reason=None):
+    """One history row, made `at` a time (insert many at once: shared.prepared)."""
     return {
         "entity": entity,
         "record_id": str(record_id),
         "version": version,
         "action": action,
         "actor": str(actor),
-        "at": at or utcnow(),
+        "at": at,
         "reason": reason,
         "data": stored_json(data),
     }
