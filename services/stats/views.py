@@ -17,7 +17,7 @@ from services.stats.rollup import SOURCES
 from shared import http_client
 from shared.blueprint import Blueprint
 from shared.errors import ApiError
-from shared.input_schema import FIRST_YEAR, LAST_YEAR, OUTSIDE_YEARS
+from shared.input_schema import plausible_day
 from shared.redis_client import get_redis
 from shared.scopes import roles_allowed
 
@@ -26,6 +26,7 @@ FIGURE_READERS = ("admin", "leader")
 
 
 _PERIOD_SHAPE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_PLAUSIBLE_DAY = plausible_day()
 
 
 def existing_period(value):
@@ -36,8 +37,7 @@ def existing_period(value):
         first_day = date.fromisoformat(value + {4: "-01-01", 7: "-01", 10: ""}[len(value)])
     except ValueError:
         raise ma.ValidationError("Use YYYY, YYYY-MM or YYYY-MM-DD, a date that exists.") from None
-    if not FIRST_YEAR <= first_day.year <= LAST_YEAR:
-        raise ma.ValidationError(OUTSIDE_YEARS)
+    _PLAUSIBLE_DAY(first_day)  # its first day in the years every request's dates keep to
 
 
 AREA = validate.Regexp(r"^(county|township:\d{9}|village:\d{12})$")
