@@ -9,7 +9,7 @@ from tests.support.processes import RedisServer, ServiceProcess, component_env
 
 
 @contextmanager
-def with_moyu_registry(prefix):
+def moyu_registry(prefix):
     """(folder, env, processes): a new folder, the bundled Redis and a registry holding
     Moyu's villages, its URL in `env`; every process in `processes` (add yours) stops after."""
     var_dir = Path(tempfile.mkdtemp(prefix=prefix))

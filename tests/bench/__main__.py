@@ -17,16 +17,14 @@ import json
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 
 import requests
 
 from shared.auth import issue_token
-from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import freshness, instructions, rebuild, rollups, with_moyu_registry
+from tests.bench import freshness, instructions, moyu_registry, rebuild, rollups
+from tests.bench.bodies import BATCH_SIZE, activity, batch
 from tests.support.processes import (
     BIN_DIR,
     ManagedProcess,
@@ -40,26 +38,6 @@ ROUNDS = 3  # the median round is printed
 SINGLE_REQUESTS = 1000  # per round, sent in slices that alternate bare and ours:
 SLICES = 4  # this VM's speed drifts within seconds, and so hits both alike
 BATCHES = 2 * CLIENTS  # per round: every client sends as many (no half-idle last round)
-BATCH_SIZE = 500
-
-
-def activity(number):
-    """One valid activity body."""
-    start = datetime(2024, 5, 1, 10, tzinfo=LOCAL_ZONE) + timedelta(minutes=number)
-    return {
-        "id": str(uuid.uuid4()),
-        "type": "法润巴扎",
-        "title": f"巴扎普法 {number}",
-        "organiser": "司法局",
-        "audience": "public",
-        "township_code": "653222100",
-        "village_code": "653222100201",
-        "venue": "巴扎",
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=1)).isoformat(),
-        "headcount": 50 + number % 40,
-        "languages": ["ug", "zh"],
-    }
 
 
 JSON_BODY = {"Content-Type": "application/json"}
@@ -67,10 +45,7 @@ JSON_BODY = {"Content-Type": "application/json"}
 
 def batch_bodies():
     """BATCHES batch requests of BATCH_SIZE new activities each."""
-    return [
-        {"items": [{"kind": "activity", "data": activity(n)} for n in range(BATCH_SIZE)]}
-        for _ in range(BATCHES)
-    ]
+    return [batch() for _ in range(BATCHES)]
 
 
 def throughput(url, bodies, headers, items_per_request=1):
@@ -147,7 +122,7 @@ def main(names):
 
 def activities_benchmark():
     """Activities write throughput against the bare insert."""
-    with with_moyu_registry("pufa-bench-") as (var_dir, env, processes):
+    with moyu_registry("pufa-bench-") as (var_dir, env, processes):
         activities = ServiceProcess("activities", env=env, var_dir=var_dir).wait_ready()
         processes.append(activities)
         bare, bare_url = start_bare(var_dir, env)
