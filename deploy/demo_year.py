@@ -28,17 +28,19 @@ AUDIENCES = {"法治进校园": "students", "法治进企业": "enterprises", "�
 ADVISOR_PASSWORD = "pufa-demo-counsel"
 
 
-def _id(kind, number):
-    return str(uuid.uuid5(NAMESPACE, f"{kind}-{number}"))
+def _id(kind, number, year):
+    # the demo year's ids stay those it always had; another year's are its own
+    name = f"{kind}-{number}" if year == YEAR else f"{kind}-{year}-{number}"
+    return str(uuid.uuid5(NAMESPACE, name))
 
 
-def _moment(rng):
-    start = datetime(YEAR, 1, 1, 10, tzinfo=LOCAL_ZONE) + timedelta(days=rng.randrange(366))
-    return start if start.year == YEAR else start - timedelta(days=1)
+def _moment(rng, year):
+    start = datetime(year, 1, 1, 10, tzinfo=LOCAL_ZONE) + timedelta(days=rng.randrange(366))
+    return start if start.year == year else start - timedelta(days=1)
 
 
-def activities(townships, villages_of):
-    """Every activity of the demo year, as API bodies."""
+def activities(townships, villages_of, year=YEAR):
+    """Every activity of the demo year (or another year like it), as API bodies."""
     rng = random.Random(653222)
     plan = [("法治讲堂·逢九必讲", 1294, "cadres", 9)] * CADRE_SESSIONS
     plan += [
@@ -52,12 +54,12 @@ def activities(townships, villages_of):
     bodies = []
     for number, (kind, headcount, audience, day_of_month) in enumerate(plan):
         township = townships[number % len(townships)]
-        start = _moment(rng)
+        start = _moment(rng, year)
         if day_of_month:  # 逢九必讲: on the 9th, 19th or 29th
             start = start.replace(month=1 + number % 12, day=day_of_month)
         bodies.append(
             {
-                "id": _id("activity", number),
+                "id": _id("activity", number, year),
                 "type": kind,
                 "title": f"{kind}（{start:%m月%d日}）",
                 "organiser": rng.choice(ORGANISERS),
@@ -74,8 +76,8 @@ def activities(townships, villages_of):
     return bodies
 
 
-def consultations(advisor_villages):
-    """Every consultation of the demo year, grouped by advisor."""
+def consultations(advisor_villages, year=YEAR):
+    """Every consultation of the demo year (or another like it), grouped by advisor."""
     rng = random.Random(1200)
     categories = ("婚恋", "家庭", "邻里", "土地承包", "劳动报酬", "合同借贷", "其他")
     by_advisor = {advisor: [] for advisor in advisor_villages}
@@ -83,9 +85,9 @@ def consultations(advisor_villages):
         advisor = list(advisor_villages)[number % len(advisor_villages)]
         by_advisor[advisor].append(
             {
-                "id": _id("consultation", number),
+                "id": _id("consultation", number, year),
                 "village_code": advisor_villages[advisor],
-                "occurred_at": _moment(rng).isoformat(),
+                "occurred_at": _moment(rng, year).isoformat(),
                 "channel": rng.choice(("面谈", "电话", "上门走访")),
                 "category": rng.choice(categories),
                 "question": "咨询（演示数据）",
@@ -126,23 +128,23 @@ class Api:
                 raise RuntimeError(f"{path}: {summary}")
 
 
-def load(gateway, admin_password="pufa-demo-county"):
+def load(gateway, admin_password="pufa-demo-county", year=YEAR):
     """Load the year through the API; return the generator's own totals."""
     admin = Api(gateway, "admin", admin_password)
     villages = admin.call("GET", "/registry/villages")
     villages_of = {}
     for village in villages:
         villages_of.setdefault(village["township_code"], []).append(village["code"])
-    bodies = activities(sorted(villages_of), villages_of)
+    bodies = activities(sorted(villages_of), villages_of, year)
     admin.batch("/activities/activities/batch", "activity", bodies)
-    day = f"{YEAR}-06-30"
+    day = f"{year}-06-30"
     advisor_villages = {
         n: admin.call("GET", f"/registry/advisors/{n}/villages", params={"date": day})["villages"][
             0
         ]
         for n in range(1, ADVISORS + 1)
     }
-    for advisor, items in consultations(advisor_villages).items():
+    for advisor, items in consultations(advisor_villages, year).items():
         admin.call(
             "POST",
             "/accounts",
@@ -166,14 +168,14 @@ def load(gateway, admin_password="pufa-demo-county"):
     return totals, admin
 
 
-def wait_for_figures(admin, totals, timeout=120):
+def wait_for_figures(admin, totals, timeout=120, year=YEAR):
     """Wait until the stats API shows exactly the generator's totals; return them."""
     deadline = time.monotonic() + timeout
     shown = {}
     while time.monotonic() < deadline:
         answer = requests.get(
             f"{admin.gateway}/api/v1/stats/summary",
-            params={"year": YEAR},
+            params={"year": year},
             headers=admin.headers,
             timeout=10,
         )

@@ -1,7 +1,11 @@
 """The Blueprint every component's routes are declared on: flask-smorest's, reading JSON
 bodies the way Flask's `get_json` does, through the app's JSON provider (shared.json_provider),
 rather than webargs' own `json.loads`. So a body webargs reads and one a view reads itself
-are read alike, and one nested too deeply is a 400 in both."""
+are read alike, and one nested too deeply is a 400 in both.
+
+Query strings are loaded by the schema's own rule (marshmallow's RAISE) rather than webargs'
+default of dropping what it does not know: a misspelt filter is a 422 naming it, not a list
+of every record."""
 
 import flask_smorest
 from flask import current_app
@@ -11,6 +15,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 class JsonBodyParser(FlaskParser):
     """webargs' Flask parser, reading a JSON body with the app's JSON provider."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION | {"query": None}
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

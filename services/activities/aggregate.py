@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 
+from services.activities.facts import DIMENSIONS
 from services.activities.models import Activity
 from services.activities.vocabularies import CADRE_STUDY
 from shared.aggregates import AggregateSpec
 
-COLUMNS = {"day", "township_code", "village_code", "type", "organiser", "audience"}
 _attendances = sa.case(
     (Activity.headcount >= Activity.checkins, Activity.headcount), else_=Activity.checkins
 )
@@ -21,4 +21,4 @@ METRICS = {
 }
 
 
-SPEC = AggregateSpec(Activity, columns=COLUMNS, metrics=METRICS)
+SPEC = AggregateSpec(Activity, columns=DIMENSIONS, metrics=METRICS)

@@ -10,6 +10,10 @@ A void activity adds nothing. New-media 普法 counts its reach (views), never a
 from services.activities.vocabularies import CADRE_STUDY
 from shared.records import VOID
 
+# The columns the figures are kept by (and a rebuild may group by): every breakdown of the
+# stats catalogue's activities, and where and when it took place.
+DIMENSIONS = ("day", "township_code", "village_code", "type", "organiser", "audience")
+
 
 def attendances(activity):
     """The activity's attendance figure (人次)."""
@@ -20,17 +24,16 @@ def facts(activity):
     """The activity's contribution to the figures, or None when it contributes nothing."""
     if activity.status == VOID:
         return None
+    cadre = activity.type == CADRE_STUDY
+    counted = attendances(activity)
     return {
         "activity_id": activity.id,
-        "township_code": activity.township_code,
-        "village_code": activity.village_code,
-        "type": activity.type,
-        "organiser": activity.organiser,
-        "audience": activity.audience,
+        **{name: getattr(activity, name) for name in DIMENSIONS},
         "day": activity.day.isoformat(),
-        "cadre_study": activity.type == CADRE_STUDY,
         "sessions": 1,
-        "attendances": attendances(activity),
+        "attendances": counted,
         "online_reach": activity.online_reach,
         "checkins": activity.checkins,
+        "cadre_sessions": int(cadre),
+        "cadre_attendances": counted if cadre else 0,
     }

@@ -3,6 +3,7 @@ villages on the day it was given (checked with the registry, which must answer).
 
 from datetime import UTC
 
+from services.consultations.facts import facts
 from services.consultations.models import Consultation
 from services.consultations.schemas import ConsultationCreate
 from shared import registry_client
@@ -10,7 +11,7 @@ from shared.auth import current_principal
 from shared.clock import LOCAL_ZONE
 from shared.pii import keyed_digest
 from shared.record_kinds import RecordKind, outcome, registry_tree
-from shared.records import FORBIDDEN, INVALID, VOID
+from shared.records import FORBIDDEN, INVALID
 
 
 def _villages_served(recorder, values):
@@ -97,20 +98,7 @@ class ConsultationKind(RecordKind):
 
     def facts(self, record):
         """What the rollups count: no personal data at all."""
-        if record.status == VOID:
-            return None
-        return {
-            "consultation_id": record.id,
-            "village_code": record.village_code,
-            "township_code": record.township_code,
-            "advisor_id": record.advisor_id,
-            "day": record.day.isoformat(),
-            "category": record.category,
-            "channel": record.channel,
-            "outcome": record.outcome,
-            "mediation_result": record.mediation_result,
-            "consultations": 1,
-        }
+        return facts(record)
 
 
 CONSULTATION = ConsultationKind()

@@ -1,31 +1,14 @@
-"""Reading figures out of the rollups, each with the filter that lists its records."""
+"""Reading figures out of the rollups, each with the link that lists its records.
 
-from datetime import date, timedelta
+Every figure is stored at the grain it is read (services/stats/rollup.py), so a figure is
+one hash field and a breakdown one hash: a few Redis reads for any period, in any year.
+"""
+
 from urllib.parse import urlencode
 
-from services.stats.rollup import (
-    current_namespace,
-    keys,
-    stored_metric,
-    total_dimension,
-    unpack,
-)
+from services.stats.catalogue import records_query, refuse_unkept
+from services.stats.rollup import current_namespace, figures_key, keys
 from shared.errors import ApiError
-
-ACTIVITY_METRICS = (
-    "sessions",
-    "attendances",
-    "online_reach",
-    "checkins",
-    "cadre_sessions",
-    "cadre_attendances",
-)
-METRICS = (*ACTIVITY_METRICS, "consultations")
-RECORD_LISTS = {
-    "activities": "/api/v1/activities/activities",
-    "consultations": "/api/v1/consultations/consultations",
-}
-CADRE_STUDY = "法治讲堂·逢九必讲"
 
 
 def live_namespace(connection):
@@ -41,31 +24,10 @@ def live_namespace(connection):
     return ns
 
 
-def period_range(period):
-    """The first and last day of a year (YYYY), month (YYYY-MM) or day."""
-    if len(period) == 4:
-        return f"{period}-01-01", f"{period}-12-31"
-    if len(period) == 7:
-        year, month = int(period[:4]), int(period[5:])
-        following = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
-        return period + "-01", (date.fromisoformat(following) - timedelta(days=1)).isoformat()
-    return period, period
-
-
 def drilldown(metric, period, area, breakdown="all"):
-    """The list request, in the recording service, of the records behind a figure."""
-    source = "consultations" if metric == "consultations" else "activities"
-    start, end = period_range(period)
-    query = {"from": start, "to": end}
-    kind, _, code = area.partition(":")
-    if kind in ("township", "village"):
-        query[kind] = code
-    name, _, value = breakdown.partition(":")
-    if breakdown != "all":
-        query["advisor" if name == "advisor_id" else name] = value
-    if metric.startswith("cadre_"):
-        query["type"] = CADRE_STUDY
-    return f"{RECORD_LISTS[source]}?{urlencode(query)}"
+    """The list request, through the gateway, of the records behind a figure."""
+    source, query = records_query(metric, period, area, breakdown)
+    return f"{source.records}?{urlencode(query)}"
 
 
 def figure(metric, period, area, breakdown, value):
@@ -80,82 +42,51 @@ def figure(metric, period, area, breakdown, value):
     }
 
 
-def _glob(text):
-    """`text` matched literally in a Redis glob pattern."""
-    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
-
-
-def sums(connection, ns, metric, period, area, breakdown, bucket):
-    """Totals of the stored fields that make up a figure, grouped by `bucket(parts)` of
-    each field ("metric|period|area|breakdown" split in four).
-
-    The rollups keep townships by day and villages by month (services/stats/rollup.py), so
-    a month or a year is the sum of its days (or months), the county the sum of its
-    townships. `metric` and `breakdown` are glob patterns; one HSCAN reads them all.
-    """
-    village = area.startswith("village:")
-    stored = 7 if village else 10  # YYYY-MM or YYYY-MM-DD
-    if len(period) > stored:
-        return {}  # villages are not kept by day
-    periods = _glob(period) + ("-*" if len(period) < stored else "")
-    places = "township:*" if area == "county" else _glob(area)
-    totals = {}
-    pattern = f"{metric}|{periods}|{places}|{breakdown}"
-    for name, value in connection.hscan_iter(keys(ns)["figures"], match=pattern, count=5000):
-        key = bucket(name.decode().split("|", 3))
-        totals[key] = totals.get(key, 0) + int(value)
-    return totals
-
-
-def _breakdown_glob(metric, area, breakdown):
-    """The stored breakdowns that add up to `breakdown`: a township's (or the county's)
-    total is the sum over the metric's total dimension (rollup.total_dimension)."""
-    if breakdown != "all" or area.startswith("village:"):
-        return _glob(breakdown)
-    return f"{total_dimension(metric)}:*"
-
-
-def figures(connection, metrics, period, area="county", breakdown="all"):
-    """Several metrics for one period, area and breakdown (one HSCAN per kind of total)."""
-    ns, totals = live_namespace(connection), {}  # one namespace for every scan
-    for pattern in sorted({_breakdown_glob(m, area, breakdown) for m in metrics}):
-        totals |= sums(connection, ns, "*", period, area, pattern, lambda parts: parts[0])
+def figures(connection, metrics, period, area="county"):
+    """Several metrics' totals of one period and area: one HMGET."""
+    for metric in metrics:
+        refuse_unkept(metric, period, area)
+    key = figures_key(live_namespace(connection), period, area)
+    values = connection.hmget(key, [f"{metric}|all" for metric in metrics])
     return {
-        m: figure(m, period, area, breakdown, unpack(m, totals.get(stored_metric(m), 0)))
-        for m in metrics
+        metric: figure(metric, period, area, "all", int(value or 0))
+        for metric, value in zip(metrics, values, strict=True)
     }
 
 
-def _sums_of(connection, metric, period, area, breakdown, bucket):
-    """One metric's totals by bucket (see sums), unpacked from its stored pair."""
-    stored = _glob(stored_metric(metric))
-    totals = sums(connection, live_namespace(connection), stored, period, area, breakdown, bucket)
-    return {key: unpack(metric, value) for key, value in totals.items()}
-
-
 def breakdown_of(connection, metric, period, area, dimension):
-    """A metric split by one dimension (type, organiser, audience, category ...)."""
-    totals = _sums_of(
-        connection, metric, period, area, f"{_glob(dimension)}:*", lambda parts: parts[3]
-    )
-    rows = [figure(metric, period, area, name, value) for name, value in totals.items() if value]
-    return sorted(rows, key=lambda row: -row["value"])
+    """A metric split by one dimension (type, category, township ...), largest first: the
+    values that have records (one HGETALL of the period and area)."""
+    refuse_unkept(metric, period, area, dimension)
+    stored = connection.hgetall(figures_key(live_namespace(connection), period, area))
+    prefix = f"{metric}|{dimension}:".encode()
+    rows = [
+        figure(metric, period, area, name.decode().partition("|")[2], int(value))
+        for name, value in stored.items()
+        if name.startswith(prefix) and int(value)
+    ]
+    return sorted(rows, key=lambda row: (-row["value"], row["breakdown"]))
 
 
 def township_ranking(connection, metric, period):
-    """Townships by a metric, largest first."""
-    pattern = _breakdown_glob(metric, "county", "all")
-    totals = _sums_of(connection, metric, period, "county", pattern, lambda parts: parts[2])
-    rows = [figure(metric, period, township, "all", value) for township, value in totals.items()]
-    return sorted(rows, key=lambda row: (-row["value"], row["area"]))
+    """Townships by a metric over a period, largest first (those with records)."""
+    rows = breakdown_of(connection, metric, period, "county", "township")
+    return [figure(metric, period, row["breakdown"], "all", row["value"]) for row in rows]
 
 
 def monthly_trend(connection, metric, year, area="county"):
-    """A metric month by month through a year."""
-    pattern = _breakdown_glob(metric, area, "all")
-    totals = _sums_of(connection, metric, year, area, pattern, lambda parts: parts[1][:7])
+    """A metric month by month through a year (one HGET a month, pipelined)."""
     months = [f"{year}-{month:02d}" for month in range(1, 13)]
-    return [figure(metric, month, area, "all", totals.get(month, 0)) for month in months]
+    refuse_unkept(metric, months[0], area)
+    ns = live_namespace(connection)
+    pipeline = connection.pipeline(transaction=False)
+    for month in months:
+        pipeline.hget(figures_key(ns, month, area), f"{metric}|all")
+    values = pipeline.execute()
+    return [
+        figure(metric, month, area, "all", int(value or 0))
+        for month, value in zip(months, values, strict=True)
+    ]
 
 
 def active_advisors(connection):

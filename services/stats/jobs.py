@@ -17,19 +17,18 @@ from redis.exceptions import LockError
 from rq import Queue, get_current_job
 
 from services.stats import QUEUE_NAME
+from services.stats.catalogue import FEEDS, SOURCES
 from services.stats.rollup import (
-    AGGREGATE_PLANS,
     CURRENT,
     PREFIX,
-    SOURCES,
     aggregate_effect,
     aggregate_groupings,
     apply_page,
     current_namespace,
     cursor_of,
-    keys,
-    orphan_namespaces,
+    namespace_keys,
     seed,
+    stale_keys,
 )
 from shared import http_client
 from shared.poke import poke_key, request_sync
@@ -42,8 +41,6 @@ AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
 # thread while the job runs, so a killed worker's lock lapses after this long.
 LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
 FRESHNESS = f"{PREFIX}:freshness"
-# What pointed at the live namespace under older field schemes (see rollup.SCHEME).
-LEGACY_CURRENT = (f"{PREFIX}:current", f"{PREFIX}:current:v2")
 
 
 def feed_page(source, after, limit=PAGE_SIZE):
@@ -102,12 +99,13 @@ def _catch_up(connection, ns, source, progress=None):
             return applied, page["last_seq"]
 
 
-def _start_from_aggregate(connection, ns, source):
-    """Seed a fresh namespace with the source's own aggregate, when it offers one."""
-    if source not in AGGREGATE_PLANS:
+def _start_from_aggregate(connection, ns, name):
+    """Seed a fresh namespace with a counted source's own aggregate, when it offers one."""
+    source = next((source for source in SOURCES if source.name == name), None)
+    if source is None:
         return
     body = http_client.get_json(
-        source,
+        name,
         "/feed/aggregate",
         params={"grouping": aggregate_groupings(source)},
         # Summing millions of records takes a while; a feed page does not.
@@ -116,7 +114,8 @@ def _start_from_aggregate(connection, ns, source):
     )
     if body is None:
         return  # no aggregate: the whole feed is replayed
-    seed(connection, ns, source, body["as_of_seq"], aggregate_effect(source, body["groupings"]))
+    effect = aggregate_effect(source, body["groupings"])
+    seed(connection, ns, name, body["as_of_seq"], effect)
 
 
 def _note_freshness(connection, source, cursor, last_seq):
@@ -153,9 +152,7 @@ def rebuild(on_progress=None):
         if not held:
             return "busy"
         connection.delete(f"{PREFIX}:poke:rebuild")
-        for orphan in orphan_namespaces(connection):
-            connection.delete(*keys(orphan).values())
-        connection.delete(*LEGACY_CURRENT)
+        _delete(connection, stale_keys(connection, keep_ns=None))
         ns = uuid.uuid4().hex
         job = get_current_job()
 
@@ -166,15 +163,27 @@ def rebuild(on_progress=None):
             if on_progress is not None:
                 on_progress(source, seq, last_seq)
 
-        for source in SOURCES:
-            _start_from_aggregate(connection, ns, source)
-            _catch_up(connection, ns, source, progress)
+        for feed in FEEDS:
+            _start_from_aggregate(connection, ns, feed)
+            _catch_up(connection, ns, feed, progress)
         old = current_namespace(connection)
         connection.set(CURRENT, ns)
         if old and old != ns:
-            connection.delete(*keys(old).values())
+            _delete(connection, namespace_keys(connection, old))
         log.info("rollups rebuilt into namespace %s", ns)
         return ns
+
+
+def _delete(connection, found, chunk=1000):
+    """UNLINK the keys `found` yields, a chunk at a time."""
+    batch = []
+    for key in found:
+        batch.append(key)
+        if len(batch) == chunk:
+            connection.unlink(*batch)
+            batch = []
+    if batch:
+        connection.unlink(*batch)
 
 
 def tick(connection):
@@ -182,5 +191,5 @@ def tick(connection):
     if current_namespace(connection) is None:
         enqueue_rebuild(connection)
         return
-    for source in SOURCES:
-        request_sync(connection, source)
+    for feed in FEEDS:
+        request_sync(connection, feed)

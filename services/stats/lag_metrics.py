@@ -7,8 +7,8 @@ from prometheus_client.core import GaugeMetricFamily
 from rq import Queue
 
 from services.stats import QUEUE_NAME
+from services.stats.catalogue import FEEDS
 from services.stats.jobs import FRESHNESS
-from services.stats.rollup import SOURCES
 
 
 class LagCollector:
@@ -30,7 +30,7 @@ class LagCollector:
             "stats_seconds_behind", "Seconds since the source was caught up.", labels=["source"]
         )
         now = time.time()
-        for source in SOURCES:
+        for source in FEEDS:
             cursor = state.get(f"{source}:cursor", 0.0)
             last = state.get(f"{source}:last_seq", 0.0)
             behind.add_metric([source], max(0.0, last - cursor))

@@ -12,10 +12,11 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
 from services.stats import QUEUE_NAME, figures
+from services.stats.catalogue import DIMENSIONS, FEEDS, METRICS
+from services.stats.coverage import coverage_on
 from services.stats.jobs import FRESHNESS
-from services.stats.rollup import SOURCES
-from shared import http_client
 from shared.blueprint import Blueprint
+from shared.clock import local_today
 from shared.errors import ApiError
 from shared.input_schema import plausible_day
 from shared.redis_client import get_redis
@@ -41,16 +42,7 @@ def existing_period(value):
 
 
 AREA = validate.Regexp(r"^(county|township:\d{9}|village:\d{12})$")
-DIMENSIONS = (
-    "type",
-    "organiser",
-    "audience",
-    "category",
-    "channel",
-    "outcome",
-    "advisor_id",
-    "mediation_result",
-)
+METRIC = validate.OneOf(METRICS)
 
 
 class YearQuery(ma.Schema):
@@ -60,33 +52,20 @@ class YearQuery(ma.Schema):
 
 
 class FigureQuery(ma.Schema):
-    metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
+    metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
     area = ma.fields.String(load_default="county", validate=AREA)
     by = ma.fields.String(load_default=None, validate=validate.OneOf(DIMENSIONS))
 
 
 class TrendQuery(YearQuery):
-    metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
+    metric = ma.fields.String(required=True, validate=METRIC)
     area = ma.fields.String(load_default="county", validate=AREA)
 
 
 class RankingQuery(ma.Schema):
-    metric = ma.fields.String(required=True, validate=validate.OneOf(figures.METRICS))
+    metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
-
-
-def _coverage(year):
-    """Coverage on the last day of the year (or today), asked of the registry."""
-    day = min(f"{year}-12-31", time.strftime("%Y-%m-%d"))
-    body = http_client.get_json("registry", "/coverage", params={"date": day})
-    return {
-        "date": day,
-        "villages": body["villages"],
-        "covered": body["covered"],
-        "ratio": body["ratio"],
-        "records": f"/api/v1/registry/coverage?date={day}",
-    }
 
 
 @blp.route("/summary")
@@ -98,12 +77,13 @@ class Summary(MethodView):
         """The year's headline figures for the annual report, each with its records."""
         year = query["year"]
         connection = get_redis()
-        numbers = figures.figures(connection, figures.METRICS, year)
+        numbers = figures.figures(connection, list(METRICS), year)
+        last_day = min(date.fromisoformat(f"{year}-12-31"), local_today())
         return {
             "year": year,
             "figures": numbers,
             "advisors_active": figures.active_advisors(connection),
-            "coverage": _coverage(year),
+            "coverage": coverage_on(connection, last_day.isoformat()),
         }
 
 
@@ -155,7 +135,7 @@ class Freshness(MethodView):
         state = {k.decode(): float(v) for k, v in get_redis().hgetall(FRESHNESS).items()}
         now = time.time()
         report = {}
-        for source in SOURCES:
+        for source in FEEDS:
             cursor, last = state.get(f"{source}:cursor", 0), state.get(f"{source}:last_seq", 0)
             caught_up = state.get(f"{source}:caught_up_at")
             report[source] = {

@@ -1,7 +1,8 @@
 """`make bench`: activities write throughput against a bare Flask + SQLite insert (3
-rounds; the median printed), the rollup apply rate against pipelined INCR
-(tests/bench/rollups.py), and a full rebuild of a million activities against a raw SQLite
-GROUP BY (tests/bench/rebuild.py).
+rounds; the median printed), reads through the gateway against a bare two-hop GET
+(tests/bench/reads.py), the freshness of figures at 500 writes/s (tests/bench/freshness.py),
+and a full rebuild of a million activities against a raw SQLite GROUP BY
+(tests/bench/rebuild.py).
 
 Starts the bundled Redis, a registry (Moyu), the activities service and the bare insert
 endpoints under the same gunicorn settings, then prints items/s and the ratios: single
@@ -23,7 +24,7 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import freshness, instructions, moyu_registry, rebuild, rollups
+from tests.bench import freshness, instructions, moyu_registry, reads, rebuild
 from tests.bench.bodies import BATCH_SIZE, activity, batch
 from tests.support.processes import (
     BIN_DIR,
@@ -162,7 +163,7 @@ def activities_benchmark():
 
 BENCHMARKS = {
     "activities": activities_benchmark,
-    "rollups": rollups.run,
+    "reads": reads.run,
     "freshness": freshness.run,
     "rebuild": rebuild.run,
 }

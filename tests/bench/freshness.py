@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from services.stats.rollup import current_namespace, field, keys, stored_metric, unpack
+from services.stats.rollup import current_namespace, figures_key
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from tests.integration.rollup_support import activity_body
@@ -22,9 +22,9 @@ from tests.support.processes import (
 )
 
 SECONDS, BATCH, EVERY = 10, 50, 0.1
-# Every write is one type, on one day, in one township: the watcher reads that one field.
+# Every write is one type, on one day, in one township: the watcher reads that one figure.
 DAY, TOWNSHIP, TYPE = "2024-06-01", "653222100", "法润巴扎"
-SESSIONS = field(stored_metric("sessions"), DAY, f"township:{TOWNSHIP}", f"type:{TYPE}")
+SESSIONS = f"sessions|type:{TYPE}"
 HERE = {
     "starts_at": f"{DAY}T10:00:00+08:00",
     "ends_at": f"{DAY}T11:00:00+08:00",
@@ -54,8 +54,8 @@ def run():
         def watch():
             while not stop.is_set():
                 ns = current_namespace(connection)
-                stored = int(connection.hget(keys(ns)["figures"], SESSIONS) or 0) if ns else 0
-                value = unpack("sessions", stored)
+                where = figures_key(ns, DAY, f"township:{TOWNSHIP}") if ns else None
+                value = int(connection.hget(where, SESSIONS) or 0) if ns else 0
                 now = time.perf_counter()
                 for target, _ in written:
                     if target <= value and target not in seen:

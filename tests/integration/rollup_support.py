@@ -2,15 +2,48 @@
 
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import requests
 from rq import Queue, SimpleWorker
 
 from services.stats import QUEUE_NAME
+from services.stats import create_app as create_stats
 from services.stats.jobs import tick
+from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
+from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.redis_client import get_redis
+from tests.support.processes import RedisServer, start_recording_services
+
+
+def bearer(role, **claims):
+    """An Authorization header with a token signed by the demo key."""
+    token = issue_token(
+        DEMO_TOKEN_SIGNING_KEY, role=role, subject=claims.pop("subject", "1"), **claims
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+ADMIN, ADVISOR = bearer("admin"), bearer("advisor", scope={"advisor_id": "1"})
+
+
+@contextmanager
+def counting_world(var_dir):
+    """{"redis", "urls", "stats", "processes"}: the bundled Redis, the three recording
+    services as real processes and an in-process stats app wired to them; stopped after."""
+    redis_server = RedisServer(var_dir / "redis")
+    processes, _env = start_recording_services(var_dir, redis_server.url)
+    urls = {name: process.url for name, process in processes.items()}
+    stats = create_stats({"REDIS_URL": redis_server.url, "SERVICE_URLS": urls})
+    world = {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}
+    try:
+        yield world
+    finally:
+        for process in processes.values():
+            process.stop()
+        world["redis"].stop()  # the one running now: a test may have restarted Redis
 
 
 def drain(stats_app, rounds=3):

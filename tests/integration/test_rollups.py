@@ -14,36 +14,21 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.stats import create_app as create_stats
 from services.stats.jobs import feed_page, rebuild
 from services.stats.rollup import CURRENT, apply_page, current_namespace, cursor_of, keys
-from shared.auth import issue_token
-from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.redis_client import get_redis
 from tests.integration.rollup_support import (
+    ADMIN,
+    ADVISOR,
     activity_body,
     all_pages,
     consultation_body,
+    counting_world,
     drain,
     recount,
 )
-from tests.support.processes import (
-    ManagedProcess,
-    RedisServer,
-    component_env,
-    start_recording_services,
-    wait_for,
-)
+from tests.support.processes import ManagedProcess, RedisServer, component_env, wait_for
 
-
-def bearer(role, **claims):
-    token = issue_token(
-        DEMO_TOKEN_SIGNING_KEY, role=role, subject=claims.pop("subject", "1"), **claims
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
-ADMIN, ADVISOR = bearer("admin"), bearer("advisor", scope={"advisor_id": "1"})
 FIGURES = (
     "sessions",
     "attendances",
@@ -57,16 +42,8 @@ FIGURES = (
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """Redis, the three recording services and an in-process stats app wired to them."""
-    var_dir = tmp_path_factory.mktemp("rollups")
-    redis_server = RedisServer(var_dir / "redis")
-    processes, _env = start_recording_services(var_dir, redis_server.url)
-    urls = {name: process.url for name, process in processes.items()}
-    stats = create_stats({"REDIS_URL": redis_server.url, "SERVICE_URLS": urls})
-    world = {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}
-    yield world
-    for process in processes.values():
-        process.stop()
-    world["redis"].stop()  # the one running now: a test may have restarted Redis
+    with counting_world(tmp_path_factory.mktemp("rollups")) as world:
+        yield world
 
 
 def summary(world, year="2024"):
@@ -219,50 +196,55 @@ def test_redis_losing_its_data_rebuilds_the_same_figures(world):
     assert_figures_equal_records(world)
 
 
-def caught_up_with_a_stray_namespace(world, ns, figures):
-    """Drain the feeds, then write keys of a namespace this code does not own (some
-    figures and a cursor); (the summary before, the Redis connection, the live namespace,
-    the stray keys)."""
+def caught_up_with_stray_keys(world, stray):
+    """Drain the feeds, then write keys this code does not own ({key: {field: value}} or
+    {key: value}); (the summary before, the Redis connection, the live namespace)."""
     drain(world["stats"])
     before = summary(world)
     with world["stats"].app_context():
         connection = get_redis()
         live = current_namespace(connection)
-        stray = keys(ns)
-        connection.hset(stray["figures"], mapping=figures)
-        connection.hset(stray["cursor"], "activities", 5)
-    return before, connection, live, stray
+        for key, value in stray.items():
+            if isinstance(value, dict):
+                connection.hset(key, mapping=value)
+            else:
+                connection.set(key, value)
+    return before, connection, live
 
 
 def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures(world):
     # a rebuild that died after seeding, before the swap
-    before, connection, live, left = caught_up_with_a_stray_namespace(
-        world, "interrupted", {"sessions|2024-03-04|township:1": 9}
+    left = keys("interrupted")
+    before, connection, live = caught_up_with_stray_keys(
+        world,
+        {left["figures"] + "2024:county": {"sessions|all": 9}, left["cursor"]: {"activities": 5}},
     )
     with world["stats"].app_context():
         ns = rebuild()
         assert ns != live and current_namespace(connection) == ns
-        assert not any(connection.exists(key) for key in left.values())
-        assert not any(connection.exists(key) for key in keys(live).values())
+        assert not list(connection.scan_iter(match="pufa:rollup:ns:interrupted:*"))
+        assert not list(connection.scan_iter(match=f"pufa:rollup:ns:{live}:*"))
     assert summary(world) == before
     assert_figures_equal_records(world)
 
 
-def test_figures_kept_under_an_older_field_scheme_are_rebuilt_not_misread(world):
-    # what a v1 deployment left: months and years stored too, and its own pointer
-    before, connection, live, old = caught_up_with_a_stray_namespace(
-        world, "old-scheme", {"sessions|2024-03|county|all": 7}
-    )
-    connection.set("pufa:rollup:current", "old-scheme")
-    connection.delete(CURRENT)  # as if this code met only the older scheme's state
+def test_figures_kept_under_another_scheme_are_rebuilt_not_misread(world):
+    # what deployments of older catalogues left: their pointers and their own layouts
+    old = {
+        "pufa:rollup:current": "old-scheme",
+        "pufa:rollup:current:v3": "old-scheme",
+        "pufa:rollup:old-scheme:figures": {"sessions|2024-03|county|all": 7},
+        "pufa:rollup:ns:old-scheme:f:2024:county": {"sessions|all": 7},
+    }
+    before, connection, live = caught_up_with_stray_keys(world, old)
+    connection.delete(CURRENT)  # as if this code met only the other schemes' state
     client = world["stats"].test_client()
     assert client.get("/summary?year=2024", headers=ADMIN).status_code == 503
     drain(world["stats"])
     assert summary(world) == before
     with world["stats"].app_context():
         assert current_namespace(connection) not in (None, live, "old-scheme")
-        assert not any(connection.exists(key) for key in old.values())
-        assert not connection.exists("pufa:rollup:current")
+        assert not any(connection.exists(key) for key in old)
     assert_figures_equal_records(world)
 
 
@@ -337,14 +319,21 @@ def test_rebuild_from_zero_equals_the_incremental_figures(world, operations):
     drain(world["stats"])
     with world["stats"].app_context():
         connection = get_redis()
-        incremental = _nonzero(connection.hgetall(keys(current_namespace(connection))["figures"]))
+        incremental = _stored_figures(connection, current_namespace(connection))
         rebuild()
-        rebuilt = _nonzero(connection.hgetall(keys(current_namespace(connection))["figures"]))
+        rebuilt = _stored_figures(connection, current_namespace(connection))
     assert rebuilt == incremental
 
 
-def _nonzero(mapping):
-    return {k: v for k, v in mapping.items() if int(v)}
+def _stored_figures(connection, ns):
+    """Every nonzero figure of a namespace: {(period:area, metric|breakdown): value}."""
+    prefix = keys(ns)["figures"]
+    stored = {}
+    for key in connection.scan_iter(match=f"{prefix}*"):
+        for name, value in connection.hgetall(key).items():
+            if int(value):
+                stored[(key.decode().removeprefix(prefix), name.decode())] = int(value)
+    return stored
 
 
 def test_a_worker_killed_while_applying_loses_and_doubles_nothing(world, tmp_path):

@@ -1,0 +1,221 @@
+"""What the figures count: the one list that the rollup, the rebuild, the figures API and
+the drill-down links are all driven by.
+
+A source is a recording service whose feed entries carry a record's facts, before and
+after each change (its `facts`). A metric is an amount of those facts; a breakdown is a
+fact whose values split every metric of its source (type, category ...), with the query
+parameter of the source's record list that lists one value's records. Areas nest: the
+county, its townships, their villages. Every figure is kept at the grain it is read
+(period x area x breakdown), so reading one is a few Redis reads whatever the year holds.
+
+What is kept:
+  county and townships  years, months and days; every breakdown of the source, and the
+                        county also by township; both by village in years and months
+  villages              years and months; totals only
+Anything else is a grain the figures do not keep: asking for it is a 422 that says which
+grains exist (`refuse_unkept`), never a silent 0.
+
+Adding a breakdown is a `Breakdown` here, the fact in the recording service's facts (and
+its aggregate's columns, which follow from them) and its list filter. The key scheme is a
+digest of this catalogue (`SCHEME`): a changed catalogue rebuilds the figures by itself.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from shared.errors import ApiError
+
+CADRE_STUDY = "法治讲堂·逢九必讲"  # one of the activities' types (a contract test checks)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """An amount of a source's facts: its fact `name`, added up over the records."""
+
+    name: str
+    label: str
+    # The field of a listed record it adds up; None: it counts the records.
+    sums: str | None = None
+    # The list filters (parameter, value) its records are picked by, besides the figure's.
+    where: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A fact whose values split a source's figures, and the list parameter of one value."""
+
+    dimension: str
+    parameter: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A recording service whose feed is counted."""
+
+    name: str
+    entity: str  # the feed entity whose facts it counts
+    records: str  # its record list, as the gateway serves it
+    metrics: tuple[Metric, ...]
+    breakdowns: tuple[Breakdown, ...]
+    total: str  # the breakdown whose values add up to each metric's total (one per record)
+    facts: tuple[str, ...] = field(default=("day", "township_code", "village_code"))
+
+    def breakdown(self, dimension):
+        """The breakdown of `dimension`, or None."""
+        return next((b for b in self.breakdowns if b.dimension == dimension), None)
+
+
+@dataclass(frozen=True)
+class Level:
+    """A kind of area below the county: its fact, its list parameter, the periods kept."""
+
+    name: str
+    fact: str
+    parameter: str
+    label: str
+    periods: tuple[str, ...]
+    keeps_breakdowns: bool  # an area of this level is kept under each source breakdown
+
+
+PERIODS = ("year", "month", "day")
+TOWNSHIP = Level("township", "township_code", "township", "乡镇", PERIODS, True)
+VILLAGE = Level("village", "village_code", "village", "村(社区)", ("year", "month"), False)
+LEVELS = (TOWNSHIP, VILLAGE)
+
+ACTIVITIES = Source(
+    name="activities",
+    entity="activity",
+    records="/api/v1/activities/activities",
+    metrics=(
+        Metric("sessions", "普法活动场次"),
+        Metric("attendances", "覆盖人次", sums="attendances"),
+        Metric("online_reach", "新媒体浏览量", sums="online_reach"),
+        Metric("checkins", "签到人次", sums="checkins"),
+        Metric("cadre_sessions", "法治讲堂·逢九必讲期数", where=(("type", CADRE_STUDY),)),
+        Metric(
+            "cadre_attendances",
+            "法治讲堂·逢九必讲人次",
+            sums="attendances",
+            where=(("type", CADRE_STUDY),),
+        ),
+    ),
+    breakdowns=(
+        Breakdown("type", "type", "活动类型"),
+        Breakdown("organiser", "organiser", "主办单位"),
+        Breakdown("audience", "audience", "对象"),
+    ),
+    total="type",
+)
+CONSULTATIONS = Source(
+    name="consultations",
+    entity="consultation",
+    records="/api/v1/consultations/consultations",
+    metrics=(Metric("consultations", "法律咨询件次"),),
+    breakdowns=(
+        Breakdown("category", "category", "咨询类别"),
+        Breakdown("channel", "channel", "咨询方式"),
+        Breakdown("outcome", "outcome", "办理结果"),
+        Breakdown("advisor_id", "advisor", "法律顾问"),
+        Breakdown("mediation_result", "mediation_result", "调解结果"),
+    ),
+    total="category",
+)
+SOURCES = (ACTIVITIES, CONSULTATIONS)
+# Every feed the worker follows: the counted sources, and the registry's (active advisors).
+FEEDS = ("registry", *(source.name for source in SOURCES))
+BY_ENTITY = {source.entity: source for source in SOURCES}
+METRICS = {metric.name: (source, metric) for source in SOURCES for metric in source.metrics}
+# What a figure may be broken down by: any source's breakdown, and the finer areas.
+DIMENSIONS = (
+    *(b.dimension for source in SOURCES for b in source.breakdowns),
+    *(level.name for level in LEVELS),
+)
+
+
+def _scheme():
+    """A digest of everything above that decides which figures are kept, and where."""
+    described = {
+        "sources": [asdict(source) for source in SOURCES],
+        "levels": [asdict(level) for level in LEVELS],
+    }
+    text = json.dumps(described, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+SCHEME = _scheme()
+
+
+def period_kind(period):
+    """year, month or day, from the shape of a period (YYYY, YYYY-MM, YYYY-MM-DD)."""
+    return {4: "year", 7: "month", 10: "day"}[len(period)]
+
+
+def area_level(area):
+    """The Level of an area ("township:<code>", "village:<code>"), None for the county."""
+    kind = area.partition(":")[0]
+    return next((level for level in LEVELS if level.name == kind), None)
+
+
+def _kept_grains():
+    """What the figures keep, in words, for the 422 of a grain they do not."""
+    return (
+        "全县和乡镇:按年、月、日,可按各分类及下级地区细分;村(社区):按年、月,仅合计"
+        " (county and townships: years, months, days, by every breakdown and by the areas"
+        " below; villages: years and months, totals only)"
+    )
+
+
+def refuse_unkept(metric, period, area, dimension=None):
+    """422 when the figures do not keep `metric` for this period, area and breakdown."""
+    source, _ = METRICS[metric]
+    kind, level = period_kind(period), area_level(area)
+    problems = {}
+    if level is not None and kind not in level.periods:
+        problems["period"] = [f"{level.label}的数据不按日保存 (a {level.name} keeps no {kind}s)."]
+    if dimension is not None:
+        finer = next((lv for lv in LEVELS if lv.name == dimension), None)
+        if finer is not None:
+            if level is not None and LEVELS.index(finer) <= LEVELS.index(level):
+                problems["by"] = [f"{level.label}不能按{finer.label}细分 (not a finer area)."]
+            elif kind not in finer.periods:
+                problems["by"] = [f"{finer.label}的数据不按日保存 (no {kind}s by {dimension})."]
+        elif source.breakdown(dimension) is None:
+            kept = ", ".join(b.dimension for b in source.breakdowns)
+            problems["by"] = [f"{metric} 不能按 {dimension} 细分;可用: {kept}."]
+        elif level is not None and not level.keeps_breakdowns:
+            problems["by"] = [f"{level.label}只保存合计 (a {level.name} keeps totals only)."]
+    if problems:
+        raise ApiError(
+            422, f"没有保存这一口径的数据。{_kept_grains()}", code="grain_not_kept", fields=problems
+        )
+
+
+def period_range(period):
+    """The first and last day of a year (YYYY), month (YYYY-MM) or day."""
+    if len(period) == 4:
+        return f"{period}-01-01", f"{period}-12-31"
+    if len(period) == 7:
+        year, month = int(period[:4]), int(period[5:])
+        following = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
+        return period + "-01", (date.fromisoformat(following) - timedelta(days=1)).isoformat()
+    return period, period
+
+
+def records_query(metric, period, area, breakdown="all"):
+    """The list query, in the metric's source, of the records behind a figure."""
+    source, entry = METRICS[metric]
+    start, end = period_range(period)
+    query = {"from": start, "to": end}
+    level = area_level(area)
+    if level is not None:
+        query[level.parameter] = area.partition(":")[2]
+    if breakdown != "all":
+        dimension, _, value = breakdown.partition(":")
+        finer = next((lv for lv in LEVELS if lv.name == dimension), None)
+        parameter = finer.parameter if finer else source.breakdown(dimension).parameter
+        query[parameter] = value
+    query.update(entry.where)
+    return source, query

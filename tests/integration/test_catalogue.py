@@ -1,0 +1,235 @@
+"""The catalogue's contract with the recording services, walked rather than hand-picked:
+each service's facts cover what the catalogue counts, every drill-down parameter is one its
+list accepts, and every figure's `records` link lists exactly the records behind it.
+
+Real parts: the bundled Redis, the registry, activities and consultations services as
+gunicorn processes; the stats worker's jobs run in-process in RQ burst mode.
+"""
+
+import uuid
+
+import pytest
+import requests
+
+from services.stats.catalogue import LEVELS, SOURCES, period_kind
+from tests.integration.rollup_support import (
+    ADMIN,
+    ADVISOR,
+    activity_body,
+    all_pages,
+    consultation_body,
+    counting_world,
+    drain,
+)
+
+DAY, TOWNSHIP, VILLAGE = "2024-03-04", "653222100", "653222100001"
+AREAS = ("county", f"township:{TOWNSHIP}", f"village:{VILLAGE}")
+PERIODS = ("2024", DAY[:7], DAY)
+ORGANISERS = ("司法局", "公安局", "法院")
+CHANNELS = ("面谈", "电话")
+OUTCOMES = ("当场解答", "转人民调解")
+
+
+def _get(counted, source, path, params):
+    """GET a path of a source service itself, as an admin."""
+    url = f"{counted['urls'][source.name]}{path}"
+    return requests.get(url, params=params, headers=ADMIN, timeout=10)
+
+
+def _list(counted, source, params):
+    """GET a source's record list with `params`."""
+    return _get(counted, source, source.records.removeprefix(f"/api/v1/{source.name}"), params)
+
+
+def _post(url, body, headers=ADMIN):
+    answer = requests.post(url, json=body, headers=headers, timeout=10)
+    assert answer.status_code in (200, 201), answer.text[:300]
+    return answer.json()
+
+
+def _records(urls):
+    """Varied records of 2024, many on DAY in TOWNSHIP and VILLAGE, some corrected or void."""
+    on_day = {"starts_at": f"{DAY}T10:00:00+08:00", "ends_at": f"{DAY}T11:00:00+08:00"}
+    activities = []
+    for number in range(36):
+        body = activity_body(number, organiser=ORGANISERS[number % 3])
+        if number % 2 == 0:
+            body |= on_day | {"township_code": TOWNSHIP}
+        if number % 4 == 0:
+            body |= {"village_code": VILLAGE}
+        if number % 9 == 5:
+            body |= {"type": "新媒体普法", "headcount": 0, "online_reach": 1000 + number}
+        activities.append({"kind": "activity", "data": body})
+    _post(f"{urls['activities']}/activities/batch", {"items": activities})
+    first = activities[0]["data"]
+    for person in range(30):  # more check-ins than its headcount
+        _post(
+            f"{urls['activities']}/activities/{first['id']}/checkins",
+            {
+                "id": str(uuid.uuid4()),
+                "attendee_name": f"村民{person}",
+                "checked_in_at": f"{DAY}T10:30:00+08:00",
+            },
+        )
+    _post(
+        f"{urls['activities']}/activities/{activities[2]['data']['id']}/void",
+        {"version": 1, "reason": "重复录入"},
+    )
+    for number in range(14):
+        body = consultation_body(number) | {
+            "channel": CHANNELS[number % 2],
+            "outcome": OUTCOMES[number % 2],
+        }
+        if number % 2 == 0:
+            body["occurred_at"] = f"{DAY}T15:00:00+08:00"
+        consultation = _post(f"{urls['consultations']}/consultations", body, ADVISOR)
+        if number % 4 == 1:  # referred to mediation (an odd number): mediated
+            _post(
+                f"{urls['consultations']}/consultations/{consultation['id']}/mediation",
+                {"version": consultation["version"], "result": "success"},
+                ADVISOR,
+            )
+
+
+@pytest.fixture(scope="module")
+def counted(tmp_path_factory):
+    """Redis, the recording services with varied records, and a caught-up stats app."""
+    with counting_world(tmp_path_factory.mktemp("catalogue")) as world:
+        _records(world["urls"])
+        drain(world["stats"])
+        yield {"urls": world["urls"], "stats": world["stats"].test_client()}
+
+
+def _figures(counted, **query):
+    answer = counted["stats"].get("/figures", query_string=query, headers=ADMIN)
+    assert answer.status_code == 200, (query, answer.get_json())
+    return answer.get_json()
+
+
+def _listed(counted, source, link, cache={}):  # noqa: B006 - one listing per link a run
+    """The records a drill-down link lists, read from the source service itself."""
+    if link not in cache:
+        path = link.removeprefix(f"/api/v1/{source.name}")
+        cache[link] = all_pages(counted["urls"][source.name] + path, ADMIN)
+    return cache[link]
+
+
+def _value_of(records, metric):
+    return len(records) if metric.sums is None else sum(r[metric.sums] for r in records)
+
+
+def _grains():
+    """Every (source, metric, period, area, breakdown dimension or None) the figures keep."""
+    for source in SOURCES:
+        for metric in source.metrics:
+            for period in PERIODS:
+                for area in AREAS:
+                    level = next((lv for lv in LEVELS if area.startswith(lv.name)), None)
+                    if level and period_kind(period) not in level.periods:
+                        continue
+                    yield source, metric, period, area, None
+                    if level is None or level.keeps_breakdowns:
+                        for breakdown in source.breakdowns:
+                            yield source, metric, period, area, breakdown.dimension
+                    finer = LEVELS[LEVELS.index(level) + 1 :] if level else LEVELS
+                    for below in finer:
+                        if period_kind(period) in below.periods:
+                            yield source, metric, period, area, below.name
+
+
+def test_each_recording_services_facts_cover_the_catalogue(counted):
+    for source in SOURCES:
+        page = _get(counted, source, "/feed", {"after": 0}).json()
+        facts = [e["payload"]["after"] for e in page["entries"] if e["entity"] == source.entity]
+        needed = {
+            *source.facts,
+            *(m.name for m in source.metrics),
+            *(b.dimension for b in source.breakdowns),
+        }
+        assert facts and all(needed <= set(one) for one in facts if one), source.name
+        # and its aggregate (what a rebuild starts from) groups and sums by the same names
+        grouping = ",".join(sorted({*source.facts, *(b.dimension for b in source.breakdowns)}))
+        answer = _get(counted, source, "/feed/aggregate", {"grouping": grouping})
+        assert answer.status_code == 200, answer.text[:300]
+        (grouped,) = answer.json()["groupings"]
+        assert {m.name for m in source.metrics} <= set(grouped["groups"][0])
+
+
+def _a_value_with_records(counted, source, dimension):
+    """A value of `dimension` that some of the year's records have."""
+    rows = _figures(counted, metric=source.metrics[0].name, period="2024", by=dimension)
+    assert rows, (source.name, dimension)
+    return rows[0]["breakdown"].partition(":")[2]
+
+
+def test_every_drill_down_parameter_is_one_its_list_accepts(counted):
+    for source in SOURCES:
+        parameters = [
+            *(
+                (b.parameter, _a_value_with_records(counted, source, b.dimension))
+                for b in source.breakdowns
+            ),
+            *((lv.parameter, _a_value_with_records(counted, source, lv.name)) for lv in LEVELS),
+            *(pair for metric in source.metrics for pair in metric.where),
+        ]
+        for parameter, value in parameters:
+            answer = _list(counted, source, {parameter: value})
+            assert answer.status_code == 200, (source.name, parameter, answer.text[:300])
+            assert answer.json()["items"], (source.name, parameter, value)
+
+
+def test_every_figure_lists_exactly_the_records_behind_it(counted):
+    compared = 0
+    for source, metric, period, area, dimension in _grains():
+        query = {"metric": metric.name, "period": period, "area": area}
+        if dimension is None:
+            (figure,) = _figures(counted, **query)
+            rows = [figure]
+        else:
+            rows = _figures(counted, **query, by=dimension)
+            if dimension == source.total:  # one value per record: they add up to the total
+                (total,) = _figures(counted, **query)
+                assert sum(row["value"] for row in rows) == total["value"], query
+        for row in rows:
+            listed = _listed(counted, source, row["records"])
+            assert row["value"] == _value_of(listed, metric), (query, dimension, row)
+            compared += bool(row["value"])
+    assert compared > 300  # the walk met real figures, not zeros
+
+
+def test_a_list_refuses_a_filter_it_does_not_know(counted):
+    for source in SOURCES:
+        answer = _list(counted, source, {"townshp": TOWNSHIP})
+        assert answer.status_code == 422, answer.text[:300]
+        assert list(answer.json()["error"]["fields"]) == ["townshp"]
+    answer = counted["stats"].get("/figures?metric=sessions&period=2024&bye=type", headers=ADMIN)
+    assert answer.status_code == 422 and list(answer.get_json()["error"]["fields"]) == ["bye"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"metric": "sessions", "period": DAY, "area": f"village:{VILLAGE}"}, "period"),
+        (
+            {"metric": "sessions", "period": "2024", "area": f"village:{VILLAGE}", "by": "type"},
+            "by",
+        ),
+        ({"metric": "sessions", "period": "2024", "by": "category"}, "by"),
+        ({"metric": "consultations", "period": DAY, "by": "village"}, "by"),
+        (
+            {
+                "metric": "sessions",
+                "period": "2024",
+                "area": f"township:{TOWNSHIP}",
+                "by": "township",
+            },
+            "by",
+        ),
+    ],
+)
+def test_a_grain_the_figures_do_not_keep_is_a_422_naming_what_is_kept(counted, query, field):
+    answer = counted["stats"].get("/figures", query_string=query, headers=ADMIN)
+    assert answer.status_code == 422, answer.get_json()
+    error = answer.get_json()["error"]
+    assert error["code"] == "grain_not_kept" and list(error["fields"]) == [field]
+    assert "村(社区):按年、月" in error["message"]

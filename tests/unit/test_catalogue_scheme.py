@@ -1,0 +1,20 @@
+"""The key scheme follows from the catalogue: change what is counted and the figures live
+under another pointer, so the worker finds none and rebuilds by itself."""
+
+import dataclasses
+
+from services.stats import catalogue, rollup
+
+
+def test_a_changed_catalogue_is_another_scheme(monkeypatch):
+    assert catalogue._scheme() == catalogue.SCHEME and rollup.CURRENT.endswith(catalogue.SCHEME)
+    venue = catalogue.Breakdown("venue", "venue", "地点")
+    wider = dataclasses.replace(
+        catalogue.ACTIVITIES, breakdowns=(*catalogue.ACTIVITIES.breakdowns, venue)
+    )
+    monkeypatch.setattr(catalogue, "SOURCES", (wider, catalogue.CONSULTATIONS))
+    assert catalogue._scheme() != catalogue.SCHEME
+    fewer_days = dataclasses.replace(catalogue.VILLAGE, periods=("year",))
+    monkeypatch.setattr(catalogue, "SOURCES", (catalogue.ACTIVITIES, catalogue.CONSULTATIONS))
+    monkeypatch.setattr(catalogue, "LEVELS", (catalogue.TOWNSHIP, fewer_days))
+    assert catalogue._scheme() != catalogue.SCHEME
