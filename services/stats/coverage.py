@@ -3,7 +3,6 @@ its feed that the figures have applied, not on every read."""
 
 import json
 
-from services.stats.figures import live_namespace
 from services.stats.rollup import cursor_of, keys
 from shared import http_client
 
@@ -11,9 +10,9 @@ from shared import http_client
 KEPT_SECONDS = 600
 
 
-def coverage_on(connection, day):
-    """{"date", "villages", "covered", "ratio", "records"} of the registry on `day`."""
-    ns = live_namespace(connection)
+def coverage_on(connection, ns, day):
+    """{"date", "villages", "covered", "ratio", "records"} of the registry on `day`, kept
+    in namespace `ns` (whose registry cursor names the state it was asked at)."""
     key = f"{keys(ns)['coverage']}{day}:{cursor_of(connection, ns, 'registry')}"
     kept = connection.get(key)
     if kept is not None:

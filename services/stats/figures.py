@@ -4,10 +4,13 @@ Every figure is stored at the grain it is read (services/stats/rollup.py), so a 
 one hash field and a breakdown one hash: a few Redis reads for any period, in any year.
 """
 
+from datetime import date
 from urllib.parse import urlencode
 
-from services.stats.catalogue import records_query, refuse_unkept
+from services.stats.catalogue import METRICS, records_query, refuse_unkept
+from services.stats.coverage import coverage_on
 from services.stats.rollup import current_namespace, figures_key, keys
+from shared.clock import local_today
 from shared.errors import ApiError
 
 
@@ -89,6 +92,14 @@ def monthly_trend(connection, metric, year, area="county"):
     ]
 
 
-def active_advisors(connection):
-    """How many advisors are active, per the registry's feed."""
-    return connection.scard(keys(live_namespace(connection))["advisors"])
+def year_summary(connection, year):
+    """The year's headline figures, active advisors, and coverage on its last day (or
+    today, in the county, while the year runs)."""
+    ns = live_namespace(connection)
+    last_day = min(date.fromisoformat(f"{year}-12-31"), local_today())
+    return {
+        "year": year,
+        "figures": figures(connection, list(METRICS), year),
+        "advisors_active": connection.scard(keys(ns)["advisors"]),
+        "coverage": coverage_on(connection, ns, last_day.isoformat()),
+    }

@@ -7,7 +7,6 @@ Plain importable functions taking plain values; they run inside the stats app co
 import logging
 import os
 import threading
-import time
 import uuid
 from contextlib import contextmanager, suppress
 
@@ -15,9 +14,12 @@ import redis
 from flask import current_app
 from redis.exceptions import LockError
 from rq import Queue, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 
 from services.stats import QUEUE_NAME
 from services.stats.catalogue import FEEDS, SOURCES
+from services.stats.freshness import note_freshness
 from services.stats.rollup import (
     CURRENT,
     PREFIX,
@@ -40,7 +42,6 @@ AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
 # One sync per source (and one rebuild) at a time. The lock is short and kept alive by a
 # thread while the job runs, so a killed worker's lock lapses after this long.
 LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
-FRESHNESS = f"{PREFIX}:freshness"
 
 
 def feed_page(source, after, limit=PAGE_SIZE):
@@ -48,14 +49,25 @@ def feed_page(source, after, limit=PAGE_SIZE):
     return http_client.get_json(source, "/feed", params={"after": after, "limit": limit})
 
 
+def start_rebuild(connection):
+    """Queue a rebuild job (an admin's ask); return the job, whose meta shows progress."""
+    return Queue(QUEUE_NAME, connection=connection).enqueue(rebuild, job_timeout=3600)
+
+
 def enqueue_rebuild(connection):
     """Ask for a rebuild, unless one is already pending or running."""
     if connection.set(f"{PREFIX}:poke:rebuild", "1", nx=True, ex=3600):
-        Queue(QUEUE_NAME, connection=connection).enqueue(
-            "services.stats.jobs.rebuild", job_timeout=3600
-        )
+        start_rebuild(connection)
         return True
     return False
+
+
+def rebuild_job(connection, job_id):
+    """A rebuild job by its id, or None when there is no such job."""
+    try:
+        return Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return None
 
 
 @contextmanager
@@ -118,14 +130,6 @@ def _start_from_aggregate(connection, ns, name):
     seed(connection, ns, name, body["as_of_seq"], effect)
 
 
-def _note_freshness(connection, source, cursor, last_seq):
-    now = time.time()
-    state = {f"{source}:cursor": cursor, f"{source}:last_seq": last_seq, f"{source}:synced_at": now}
-    if cursor >= last_seq:
-        state[f"{source}:caught_up_at"] = now
-    connection.hset(FRESHNESS, mapping=state)
-
-
 def sync_source(source):
     """Bring the live figures up to date with one source's feed (one sync per source)."""
     connection = get_redis()
@@ -138,7 +142,7 @@ def sync_source(source):
             enqueue_rebuild(connection)
             return "missing"
         applied, last_seq = _catch_up(connection, ns, source)
-        _note_freshness(connection, source, cursor_of(connection, ns, source), last_seq)
+        note_freshness(connection, source, cursor_of(connection, ns, source), last_seq)
         return applied
 
 

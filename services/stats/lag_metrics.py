@@ -1,14 +1,11 @@
 """The worker's lag per source and the queue depth, in the stats service's /metrics."""
 
-import time
-
 import redis
 from prometheus_client.core import GaugeMetricFamily
 from rq import Queue
 
 from services.stats import QUEUE_NAME
-from services.stats.catalogue import FEEDS
-from services.stats.jobs import FRESHNESS
+from services.stats.freshness import freshness_report
 
 
 class LagCollector:
@@ -19,7 +16,7 @@ class LagCollector:
 
     def collect(self):
         try:
-            state = {k.decode(): float(v) for k, v in self.connection.hgetall(FRESHNESS).items()}
+            report = freshness_report(self.connection)
             depth = Queue(QUEUE_NAME, connection=self.connection).count
         except redis.RedisError:
             return
@@ -29,13 +26,9 @@ class LagCollector:
         seconds = GaugeMetricFamily(
             "stats_seconds_behind", "Seconds since the source was caught up.", labels=["source"]
         )
-        now = time.time()
-        for source in FEEDS:
-            cursor = state.get(f"{source}:cursor", 0.0)
-            last = state.get(f"{source}:last_seq", 0.0)
-            behind.add_metric([source], max(0.0, last - cursor))
-            caught_up = state.get(f"{source}:caught_up_at", now)
-            seconds.add_metric([source], 0.0 if cursor >= last else now - caught_up)
+        for source, lag in report.items():
+            behind.add_metric([source], lag["entries_behind"])
+            seconds.add_metric([source], lag["seconds_behind"])
         yield behind
         yield seconds
         yield GaugeMetricFamily(

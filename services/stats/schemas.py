@@ -1,0 +1,52 @@
+"""What the stats API's queries may carry: metrics and breakdowns of the catalogue, periods
+that exist, areas by code. Anything else is a 422 naming it."""
+
+import re
+from datetime import date
+
+import marshmallow as ma
+from marshmallow import validate
+
+from services.stats.catalogue import DIMENSIONS, METRICS
+from shared.input_schema import plausible_day
+
+_PERIOD_SHAPE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_PLAUSIBLE_DAY = plausible_day()
+
+
+def existing_period(value):
+    """A year, month or day (YYYY, YYYY-MM, YYYY-MM-DD) that exists, in the plausible years."""
+    try:
+        if not _PERIOD_SHAPE.fullmatch(value):
+            raise ValueError(value)
+        first_day = date.fromisoformat(value + {4: "-01-01", 7: "-01", 10: ""}[len(value)])
+    except ValueError:
+        raise ma.ValidationError("Use YYYY, YYYY-MM or YYYY-MM-DD, a date that exists.") from None
+    _PLAUSIBLE_DAY(first_day)  # its first day in the years every request's dates keep to
+
+
+AREA = validate.Regexp(r"^(county|township:\d{9}|village:\d{12})$")
+METRIC = validate.OneOf(METRICS)
+
+
+class YearQuery(ma.Schema):
+    year = ma.fields.String(
+        required=True, validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), existing_period]
+    )
+
+
+class FigureQuery(ma.Schema):
+    metric = ma.fields.String(required=True, validate=METRIC)
+    period = ma.fields.String(required=True, validate=existing_period)
+    area = ma.fields.String(load_default="county", validate=AREA)
+    by = ma.fields.String(load_default=None, validate=validate.OneOf(DIMENSIONS))
+
+
+class TrendQuery(YearQuery):
+    metric = ma.fields.String(required=True, validate=METRIC)
+    area = ma.fields.String(load_default="county", validate=AREA)
+
+
+class RankingQuery(ma.Schema):
+    metric = ma.fields.String(required=True, validate=METRIC)
+    period = ma.fields.String(required=True, validate=existing_period)
