@@ -50,7 +50,7 @@ def figures(connection, metrics, period, area="county"):
     for metric in metrics:
         refuse_unkept(metric, period, area)
     key = figures_key(live_namespace(connection), period, area)
-    values = connection.hmget(key, [f"{metric}|all" for metric in metrics])
+    values = connection.hmget(key, list(metrics))
     return {
         metric: figure(metric, period, area, "all", int(value or 0))
         for metric, value in zip(metrics, values, strict=True)
@@ -59,12 +59,12 @@ def figures(connection, metrics, period, area="county"):
 
 def breakdown_of(connection, metric, period, area, dimension):
     """A metric split by one dimension (type, category, township ...), largest first: the
-    values that have records (one HGETALL of the period and area)."""
+    values that have records (one HGETALL of the period and area's hash of the dimension)."""
     refuse_unkept(metric, period, area, dimension)
-    stored = connection.hgetall(figures_key(live_namespace(connection), period, area))
-    prefix = f"{metric}|{dimension}:".encode()
+    stored = connection.hgetall(figures_key(live_namespace(connection), period, area, dimension))
+    prefix = f"{metric}|".encode()
     rows = [
-        figure(metric, period, area, name.decode().partition("|")[2], int(value))
+        figure(metric, period, area, f"{dimension}:{name[len(prefix) :].decode()}", int(value))
         for name, value in stored.items()
         if name.startswith(prefix) and int(value)
     ]
@@ -84,7 +84,7 @@ def monthly_trend(connection, metric, year, area="county"):
     ns = live_namespace(connection)
     pipeline = connection.pipeline(transaction=False)
     for month in months:
-        pipeline.hget(figures_key(ns, month, area), f"{metric}|all")
+        pipeline.hget(figures_key(ns, month, area), metric)
     values = pipeline.execute()
     return [
         figure(metric, month, area, "all", int(value or 0))

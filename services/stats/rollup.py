@@ -12,9 +12,12 @@ Key space (ns = a namespace; the live one is swapped atomically by a rebuild):
   pufa:rollup:ns:<ns>:cursor            hash  feed -> last applied seq
   pufa:rollup:ns:<ns>:advisors          set   ids of active advisors
   pufa:rollup:ns:<ns>:coverage:<day>:<registry seq>  the registry's coverage answer
-  pufa:rollup:ns:<ns>:f:<period>:<area> hash  "<metric>|<breakdown>" -> integer
+  pufa:rollup:ns:<ns>:f:<period>:<area>:all          hash  "<metric>" -> its total
+  pufa:rollup:ns:<ns>:f:<period>:<area>:<dimension>  hash  "<metric>|<value>" -> integer
       period: YYYY, YYYY-MM or YYYY-MM-DD; area: county, township:<code>, village:<code>;
-      breakdown: all, <dimension>:<value>, township:<code>, village:<code>
+      dimension: a breakdown of the catalogue (type, category ...), township or village.
+  One hash a breakdown: reading a ranking of 16 townships reads those 16 fields, not the
+  hundreds of the other breakdowns of the same period and area.
 """
 
 from services.stats.catalogue import BY_ENTITY, SCHEME, TOWNSHIP, VILLAGE
@@ -37,9 +40,18 @@ def keys(ns):
     }
 
 
-def figures_key(ns, period, area):
-    """The hash of one period and area's figures."""
-    return f"{keys(ns)['figures']}{period}:{area}"
+def figures_key(ns, period, area, dimension="all"):
+    """The hash of one period and area's totals, or its figures by one dimension."""
+    return f"{keys(ns)['figures']}{period}:{area}:{dimension}"
+
+
+def _stored_at(cell):
+    """(hash suffix, field suffix after the metric) of a cell (period:area, breakdown)."""
+    where, breakdown = cell
+    if breakdown == "all":
+        return f"{where}:all", ""
+    dimension, _, value = breakdown.partition(":")
+    return f"{where}:{dimension}", f"|{value}"
 
 
 def _periods(day, level=TOWNSHIP):
@@ -80,12 +92,13 @@ def village_cells(facts, month):
 
 def add_amounts(deltas, cells, source, amounts, sign=1):
     """Add `sign` x each metric's amount (from `amounts`) to its field in each cell."""
+    stored = [_stored_at(cell) for cell in cells]
     for metric in source.metrics:
         amount = amounts[metric.name]
         if not amount:
             continue
-        for where, breakdown in cells:
-            name = (where, f"{metric.name}|{breakdown}")
+        for where, suffix in stored:
+            name = (where, metric.name + suffix)
             deltas[name] = deltas.get(name, 0) + sign * amount
 
 
@@ -101,7 +114,7 @@ class PageEffect:
     """What a page of feed entries does to the figures: field deltas and advisor changes."""
 
     def __init__(self):
-        self.deltas = {}  # (period:area, field) -> amount
+        self.deltas = {}  # (period:area:dimension, field) -> amount
         self.advisors_on, self.advisors_off = set(), set()
 
     def add_entry(self, entry):
@@ -124,8 +137,8 @@ class PageEffect:
 
     def script_arguments(self):
         """The effect as APPLY_SCRIPT's arguments: the deltas packed into ONE string of
-        "amount period:area field" lines (thousands of separate arguments cost more to send
-        than to apply), then the advisors on and off."""
+        "amount period:area:dimension field" lines (thousands of separate arguments cost
+        more to send than to apply), then the advisors on and off."""
         packed = "".join(
             f"{amount} {where} {name}\n" for (where, name), amount in self.deltas.items() if amount
         )

@@ -24,7 +24,7 @@ from tests.support.processes import (
 SECONDS, BATCH, EVERY = 10, 50, 0.1
 # Every write is one type, on one day, in one township: the watcher reads that one figure.
 DAY, TOWNSHIP, TYPE = "2024-06-01", "653222100", "法润巴扎"
-SESSIONS = f"sessions|type:{TYPE}"
+SESSIONS = f"sessions|{TYPE}"
 HERE = {
     "starts_at": f"{DAY}T10:00:00+08:00",
     "ends_at": f"{DAY}T11:00:00+08:00",
@@ -54,7 +54,7 @@ def run():
         def watch():
             while not stop.is_set():
                 ns = current_namespace(connection)
-                where = figures_key(ns, DAY, f"township:{TOWNSHIP}") if ns else None
+                where = figures_key(ns, DAY, f"township:{TOWNSHIP}", "type") if ns else None
                 value = int(connection.hget(where, SESSIONS) or 0) if ns else 0
                 now = time.perf_counter()
                 for target, _ in written:

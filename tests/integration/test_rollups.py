@@ -217,7 +217,7 @@ def test_a_rebuild_clears_what_an_interrupted_rebuild_left_and_keeps_the_figures
     left = keys("interrupted")
     before, connection, live = caught_up_with_stray_keys(
         world,
-        {left["figures"] + "2024:county": {"sessions|all": 9}, left["cursor"]: {"activities": 5}},
+        {left["figures"] + "2024:county:all": {"sessions": 9}, left["cursor"]: {"activities": 5}},
     )
     with world["stats"].app_context():
         ns = rebuild()
@@ -234,7 +234,7 @@ def test_figures_kept_under_another_scheme_are_rebuilt_not_misread(world):
         "pufa:rollup:current": "old-scheme",
         "pufa:rollup:current:v3": "old-scheme",
         "pufa:rollup:old-scheme:figures": {"sessions|2024-03|county|all": 7},
-        "pufa:rollup:ns:old-scheme:f:2024:county": {"sessions|all": 7},
+        "pufa:rollup:ns:old-scheme:f:2024:county:all": {"sessions": 7},
     }
     before, connection, live = caught_up_with_stray_keys(world, old)
     connection.delete(CURRENT)  # as if this code met only the other schemes' state

@@ -33,15 +33,18 @@ def test_creates_corrections_and_voids_leave_the_records_at_every_grain():
     township, village = "township:653222100", "village:653222100201"
     for period in ("2024", "2024-03", "2024-03-04"):
         for area in ("county", township):
-            for breakdown in ("all", "type:法润巴扎", "organiser:司法局", "audience:public"):
-                assert deltas[(f"{period}:{area}", f"attendances|{breakdown}")] == 12
-                assert deltas[(f"{period}:{area}", f"sessions|{breakdown}")] == 1
-        assert deltas[(f"{period}:county", f"sessions|{township}")] == 1
+            assert deltas[(f"{period}:{area}:all", "attendances")] == 12
+            assert deltas[(f"{period}:{area}:all", "sessions")] == 1
+            for breakdown in ("type:法润巴扎", "organiser:司法局", "audience:public"):
+                dimension, value = breakdown.split(":")
+                assert deltas[(f"{period}:{area}:{dimension}", f"attendances|{value}")] == 12
+                assert deltas[(f"{period}:{area}:{dimension}", f"sessions|{value}")] == 1
+        assert deltas[(f"{period}:county:township", "sessions|653222100")] == 1
     for period in ("2024", "2024-03"):  # villages are kept by year and month, totals only
-        assert deltas[(f"{period}:{village}", "attendances|all")] == 12
-        assert deltas[(f"{period}:county", f"attendances|{village}")] == 12
-        assert deltas[(f"{period}:{township}", f"attendances|{village}")] == 12
-    assert ("2024-03-04:" + village, "sessions|all") not in deltas
+        assert deltas[(f"{period}:{village}:all", "attendances")] == 12
+        assert deltas[(f"{period}:county:village", "attendances|653222100201")] == 12
+        assert deltas[(f"{period}:{township}:village", "attendances|653222100201")] == 12
+    assert ("2024-03-04:" + village + ":all", "sessions") not in deltas
     assert not any(name.startswith(("cadre_", "online_reach")) for _, name in deltas)
     # 3 periods x (county: 4 + township; township: 4) + 2 periods x 3 village cells
     assert len(deltas) == 2 * (3 * 9 + 2 * 3)
