@@ -49,6 +49,8 @@ class Breakdown:
     dimension: str
     parameter: str
     label: str
+    # Names of values that are codes (the registry names townships, villages, advisors).
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,18 @@ ACTIVITIES = Source(
     breakdowns=(
         Breakdown("type", "type", "活动类型"),
         Breakdown("organiser", "organiser", "主办单位"),
-        Breakdown("audience", "audience", "对象"),
+        Breakdown(
+            "audience",
+            "audience",
+            "对象",
+            names=(
+                ("public", "群众"),
+                ("students", "学生"),
+                ("enterprises", "企业"),
+                ("cadres", "干部"),
+                ("enforcement_staff", "执法人员"),
+            ),
+        ),
     ),
     total="type",
 )
@@ -119,7 +132,12 @@ CONSULTATIONS = Source(
         Breakdown("channel", "channel", "咨询方式"),
         Breakdown("outcome", "outcome", "办理结果"),
         Breakdown("advisor_id", "advisor", "法律顾问"),
-        Breakdown("mediation_result", "mediation_result", "调解结果"),
+        Breakdown(
+            "mediation_result",
+            "mediation_result",
+            "调解结果",
+            names=(("success", "调解成功"), ("failure", "调解未成功")),
+        ),
     ),
     total="category",
 )
@@ -136,16 +154,35 @@ DIMENSIONS = (
 
 
 def _scheme():
-    """A digest of everything above that decides which figures are kept, and where."""
+    """A digest of everything above that decides which figures are kept, and where (not
+    of labels, names or list parameters, which change no stored figure)."""
     described = {
-        "sources": [asdict(source) for source in SOURCES],
-        "levels": [asdict(level) for level in LEVELS],
+        "sources": [
+            {
+                "name": source.name,
+                "entity": source.entity,
+                "metrics": [metric.name for metric in source.metrics],
+                "breakdowns": [breakdown.dimension for breakdown in source.breakdowns],
+            }
+            for source in SOURCES
+        ],
+        "levels": [
+            {
+                key: value
+                for key, value in asdict(level).items()
+                if key not in ("label", "parameter")
+            }
+            for level in LEVELS
+        ],
     }
     text = json.dumps(described, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 SCHEME = _scheme()
+COUNTY_NAME, ALL_NAME = "全县", "合计"
+# The dimensions whose values are registry codes, named by the registry (services/stats/names.py).
+REGISTRY_NAMED = ("township", "village", "advisor_id")
 
 
 def period_kind(period):

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from services.stats.catalogue import METRICS, records_query, refuse_unkept
 from services.stats.coverage import coverage_on
+from services.stats.names import name_figures
 from services.stats.rollup import current_namespace, figures_key, keys
 from shared.clock import local_today
 from shared.errors import ApiError
@@ -45,23 +46,21 @@ def figure(metric, period, area, breakdown, value):
     }
 
 
-def figures(connection, metrics, period, area="county"):
+def _totals(connection, ns, metrics, period, area):
     """Several metrics' totals of one period and area: one HMGET."""
     for metric in metrics:
         refuse_unkept(metric, period, area)
-    key = figures_key(live_namespace(connection), period, area)
-    values = connection.hmget(key, list(metrics))
-    return {
-        metric: figure(metric, period, area, "all", int(value or 0))
+    values = connection.hmget(figures_key(ns, period, area), list(metrics))
+    return [
+        figure(metric, period, area, "all", int(value or 0))
         for metric, value in zip(metrics, values, strict=True)
-    }
+    ]
 
 
-def breakdown_of(connection, metric, period, area, dimension):
-    """A metric split by one dimension (type, category, township ...), largest first: the
-    values that have records (one HGETALL of the period and area's hash of the dimension)."""
+def _breakdown(connection, ns, metric, period, area, dimension):
+    """A metric's figures by one dimension's values that have records, largest first."""
     refuse_unkept(metric, period, area, dimension)
-    stored = connection.hgetall(figures_key(live_namespace(connection), period, area, dimension))
+    stored = connection.hgetall(figures_key(ns, period, area, dimension))
     prefix = f"{metric}|".encode()
     rows = [
         figure(metric, period, area, f"{dimension}:{name[len(prefix) :].decode()}", int(value))
@@ -71,10 +70,26 @@ def breakdown_of(connection, metric, period, area, dimension):
     return sorted(rows, key=lambda row: (-row["value"], row["breakdown"]))
 
 
+def figures(connection, metrics, period, area="county"):
+    """Several metrics' totals of one period and area, by metric, named."""
+    ns = live_namespace(connection)
+    rows = name_figures(connection, ns, _totals(connection, ns, metrics, period, area))
+    return {row["metric"]: row for row in rows}
+
+
+def breakdown_of(connection, metric, period, area, dimension):
+    """A metric split by one dimension (type, category, township ...), largest first: the
+    values that have records (one HGETALL of the period and area's hash of the dimension)."""
+    ns = live_namespace(connection)
+    return name_figures(connection, ns, _breakdown(connection, ns, metric, period, area, dimension))
+
+
 def township_ranking(connection, metric, period):
     """Townships by a metric over a period, largest first (those with records)."""
-    rows = breakdown_of(connection, metric, period, "county", "township")
-    return [figure(metric, period, row["breakdown"], "all", row["value"]) for row in rows]
+    ns = live_namespace(connection)
+    rows = _breakdown(connection, ns, metric, period, "county", "township")
+    ranked = [figure(metric, period, row["breakdown"], "all", row["value"]) for row in rows]
+    return name_figures(connection, ns, ranked)
 
 
 def monthly_trend(connection, metric, year, area="county"):
@@ -86,10 +101,11 @@ def monthly_trend(connection, metric, year, area="county"):
     for month in months:
         pipeline.hget(figures_key(ns, month, area), metric)
     values = pipeline.execute()
-    return [
+    rows = [
         figure(metric, month, area, "all", int(value or 0))
         for month, value in zip(months, values, strict=True)
     ]
+    return name_figures(connection, ns, rows)
 
 
 def year_summary(connection, year):
@@ -97,9 +113,10 @@ def year_summary(connection, year):
     today, in the county, while the year runs)."""
     ns = live_namespace(connection)
     last_day = min(date.fromisoformat(f"{year}-12-31"), local_today())
+    rows = name_figures(connection, ns, _totals(connection, ns, list(METRICS), year, "county"))
     return {
         "year": year,
-        "figures": figures(connection, list(METRICS), year),
+        "figures": {row["metric"]: row for row in rows},
         "advisors_active": connection.scard(keys(ns)["advisors"]),
         "coverage": coverage_on(connection, ns, last_day.isoformat()),
     }

@@ -12,6 +12,7 @@ Key space (ns = a namespace; the live one is swapped atomically by a rebuild):
   pufa:rollup:ns:<ns>:cursor            hash  feed -> last applied seq
   pufa:rollup:ns:<ns>:advisors          set   ids of active advisors
   pufa:rollup:ns:<ns>:coverage:<day>:<registry seq>  the registry's coverage answer
+  pufa:rollup:ns:<ns>:names:<registry seq>           hash  the registry's names of codes
   pufa:rollup:ns:<ns>:f:<period>:<area>:all          hash  "<metric>" -> its total
   pufa:rollup:ns:<ns>:f:<period>:<area>:<dimension>  hash  "<metric>|<value>" -> integer
       period: YYYY, YYYY-MM or YYYY-MM-DD; area: county, township:<code>, village:<code>;
@@ -37,6 +38,7 @@ def keys(ns):
         "advisors": f"{base}:advisors",
         "figures": f"{base}:f:",
         "coverage": f"{base}:coverage:",
+        "names": f"{base}:names:",
     }
 
 

@@ -97,7 +97,7 @@ def counted(tmp_path_factory):
     with counting_world(tmp_path_factory.mktemp("catalogue")) as world:
         _records(world["urls"])
         drain(world["stats"])
-        yield {"urls": world["urls"], "stats": world["stats"].test_client()}
+        yield {"urls": world["urls"], "stats": world["stats"].test_client(), "app": world["stats"]}
 
 
 def _figures(counted, **query):
@@ -233,3 +233,39 @@ def test_a_grain_the_figures_do_not_keep_is_a_422_naming_what_is_kept(counted, q
     error = answer.get_json()["error"]
     assert error["code"] == "grain_not_kept" and list(error["fields"]) == [field]
     assert "村(社区):按年、月" in error["message"]
+
+
+def _registry(counted, path):
+    answer = requests.get(f"{counted['urls']['registry']}{path}", headers=ADMIN, timeout=10)
+    assert answer.status_code == 200, answer.text[:300]
+    return answer.json()
+
+
+def test_figures_carry_the_names_of_their_codes(counted):
+    townships = {t["code"]: t["name"] for t in _registry(counted, "/townships")}
+    ranking = counted["stats"].get("/ranking?metric=sessions&period=2024", headers=ADMIN)
+    rows = ranking.get_json()
+    assert rows and all(
+        row["area_name"] == townships[row["area"].partition(":")[2]] for row in rows
+    )
+    summary = counted["stats"].get("/summary?year=2024", headers=ADMIN).get_json()
+    assert summary["figures"]["sessions"]["area_name"] == "全县"
+    by_audience = _figures(counted, metric="sessions", period="2024", by="audience")
+    assert {row["breakdown_name"] for row in by_audience} <= {"群众", "学生", "干部"}
+    village = _figures(counted, metric="consultations", period="2024", by="village")[0]
+    (named,) = [v for v in _registry(counted, "/villages") if v["code"] == VILLAGE]
+    assert village["breakdown_name"] == named["name"]
+
+
+def test_a_renamed_advisor_is_named_anew_once_the_registry_feed_is_applied(counted):
+    advisor = _registry(counted, "/advisors/1")
+    renamed = requests.patch(
+        f"{counted['urls']['registry']}/advisors/1",
+        json={"name": "阿依古丽·测试", "version": advisor["version"]},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert renamed.status_code == 200, renamed.text[:300]
+    drain(counted["app"])
+    (row,) = _figures(counted, metric="consultations", period="2024", by="advisor_id")
+    assert (row["breakdown"], row["breakdown_name"]) == ("advisor_id:1", "阿依古丽·测试")

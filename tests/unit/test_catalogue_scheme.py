@@ -18,3 +18,15 @@ def test_a_changed_catalogue_is_another_scheme(monkeypatch):
     monkeypatch.setattr(catalogue, "SOURCES", (catalogue.ACTIVITIES, catalogue.CONSULTATIONS))
     monkeypatch.setattr(catalogue, "LEVELS", (catalogue.TOWNSHIP, fewer_days))
     assert catalogue._scheme() != catalogue.SCHEME
+
+
+def test_labels_and_names_change_no_scheme(monkeypatch):
+    relabelled = dataclasses.replace(
+        catalogue.CONSULTATIONS,
+        breakdowns=tuple(
+            dataclasses.replace(b, label=b.label + "!", names=())
+            for b in catalogue.CONSULTATIONS.breakdowns
+        ),
+    )
+    monkeypatch.setattr(catalogue, "SOURCES", (catalogue.ACTIVITIES, relabelled))
+    assert catalogue._scheme() == catalogue.SCHEME

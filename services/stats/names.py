@@ -1,0 +1,72 @@
+"""Names beside codes: townships, villages and advisors as the registry names them, asked
+once for each state of its feed that the figures have applied (as coverage is), and the
+catalogue's names of coded values (audiences, mediation results)."""
+
+from services.stats.catalogue import ALL_NAME, COUNTY_NAME, REGISTRY_NAMED, SOURCES
+from services.stats.rollup import cursor_of, keys
+from shared import http_client
+
+KEPT_SECONDS = 600  # at most, should the registry rename without its feed saying so
+_CODED = {
+    breakdown.dimension: dict(breakdown.names)
+    for source in SOURCES
+    for breakdown in source.breakdowns
+    if breakdown.names
+}
+
+
+def _registry_names():
+    """{"township:<code>" | "village:<code>" | "advisor_id:<id>": name} of the registry."""
+    names = {
+        f"township:{t['code']}": t["name"] for t in http_client.get_json("registry", "/townships")
+    }
+    names |= {
+        f"village:{v['code']}": v["name"] for v in http_client.get_json("registry", "/villages")
+    }
+    advisors = http_client.get_json("registry", "/advisors")
+    return names | {f"advisor_id:{a['id']}": a["name"] for a in advisors}
+
+
+def _kept_names(connection, ns, wanted):
+    """The registry's names of `wanted` (None for a code it does not know)."""
+    key = f"{keys(ns)['names']}{cursor_of(connection, ns, 'registry')}"
+    values = connection.hmget(key, wanted)
+    if all(value is None for value in values) and not connection.exists(key):
+        names = _registry_names()
+        pipeline = connection.pipeline()
+        pipeline.hset(key, mapping=names).expire(key, KEPT_SECONDS).execute()
+        return [names.get(code) for code in wanted]
+    return [value.decode() if value is not None else None for value in values]
+
+
+def _named(part, names):
+    """The name of an area or breakdown ("county", "all", "type:法润巴扎" ...)."""
+    if part == "county":
+        return COUNTY_NAME
+    if part == "all":
+        return ALL_NAME
+    dimension, _, value = part.partition(":")
+    if part in names:
+        return names[part] or value
+    return _CODED.get(dimension, {}).get(value, value)
+
+
+def name_figures(connection, ns, rows):
+    """Each figure row with `area_name` and `breakdown_name` beside its codes."""
+    wanted = sorted(
+        {
+            part
+            for row in rows
+            for part in (row["area"], row["breakdown"])
+            if part.partition(":")[0] in REGISTRY_NAMED
+        }
+    )
+    names = dict(zip(wanted, _kept_names(connection, ns, wanted), strict=True)) if wanted else {}
+    return [
+        row
+        | {
+            "area_name": _named(row["area"], names),
+            "breakdown_name": _named(row["breakdown"], names),
+        }
+        for row in rows
+    ]
