@@ -64,7 +64,12 @@ class Assignment(Base):
 
 def in_force_on(day):
     """SQL condition: an assignment in force on `day`."""
+    return in_force_between(day, day)
+
+
+def in_force_between(first_day, last_day):
+    """SQL condition: an assignment in force on some day from `first_day` to `last_day`."""
     return sa.and_(
-        Assignment.valid_from <= day,
-        sa.or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day),
+        Assignment.valid_from <= last_day,
+        sa.or_(Assignment.valid_to.is_(None), Assignment.valid_to >= first_day),
     )

@@ -2,7 +2,14 @@
 
 import sqlalchemy as sa
 
-from services.registry.models import Advisor, Assignment, Township, Village, in_force_on
+from services.registry.models import (
+    Advisor,
+    Assignment,
+    Township,
+    Village,
+    in_force_between,
+    in_force_on,
+)
 
 
 def advisor_on(session, *, village_code, day):
@@ -23,8 +30,10 @@ def villages_of(session, *, advisor_id, day):
     ).all()
 
 
-def coverage(session, *, day):
-    """Villages with and without an advisor on a day, per township: ONE query for all."""
+def coverage(session, *, day, since=None):
+    """Villages with and without an advisor on a day (or on some day from `since` to `day`),
+    per township, and how many advisors served them: ONE query for all."""
+    first_day = since or day
     rows = session.execute(
         sa.select(
             Village.code,
@@ -34,11 +43,18 @@ def coverage(session, *, day):
             Assignment.advisor_id,
         )
         .join(Township, Township.code == Village.township_code)
-        .outerjoin(Assignment, sa.and_(Assignment.village_code == Village.code, in_force_on(day)))
-        .order_by(Township.code, Village.code)
+        .outerjoin(
+            Assignment,
+            sa.and_(Assignment.village_code == Village.code, in_force_between(first_day, day)),
+        )
+        .order_by(Township.code, Village.code, Assignment.advisor_id)
     ).all()
-    townships = {}
-    for row in rows:
+    townships, advisors = {}, set()
+    for number, row in enumerate(rows):
+        if number and rows[number - 1].code == row.code:
+            advisors.add(row.advisor_id)  # another advisor of the same village in the span
+            continue
+        advisors.add(row.advisor_id)
         entry = townships.setdefault(
             row.township_code,
             {"township_code": row.township_code, "township_name": row.township_name,
@@ -55,6 +71,8 @@ def coverage(session, *, day):
     covered = sum(entry["covered"] for entry in townships.values())
     return {
         "date": day.isoformat(),
+        "since": first_day.isoformat(),
+        "advisors": len(advisors - {None}),
         "villages": villages,
         "covered": covered,
         "ratio": round(covered / villages, 4) if villages else 0.0,

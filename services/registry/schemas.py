@@ -52,6 +52,19 @@ class DateQuery(ma.Schema):
     )
 
 
+class CoverageQuery(DateQuery):
+    since = fields.Date(
+        load_default=None,
+        validate=plausible_day(),
+        metadata={"description": "Count what was in force on any day from here to `date`."},
+    )
+
+    @ma.validates_schema
+    def since_before_date(self, data, **_kwargs):
+        if data.get("since") and data.get("date") and data["since"] > data["date"]:
+            raise ma.ValidationError("Must not be after `date`.", "since")
+
+
 class AdvisorCreate(InputSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     phone = fields.String(required=True, validate=PHONE)
@@ -150,6 +163,8 @@ class TownshipCoverage(ma.Schema):
 
 class CoverageRead(ma.Schema):
     date = fields.String()
+    since = fields.String()
+    advisors = fields.Integer(metadata={"description": "Advisors serving any of them."})
     villages = fields.Integer()
     covered = fields.Integer()
     ratio = fields.Float()

@@ -145,11 +145,12 @@ class EndAssignment(MethodView):
 @blp.route("/coverage")
 class Coverage(MethodView):
     @roles_allowed(*READ)
-    @blp.arguments(s.DateQuery, location="query")
+    @blp.arguments(s.CoverageQuery, location="query")
     @blp.response(200, s.CoverageRead)
     def get(self, query):
-        """Villages without an advisor on a date, per township, with the coverage ratio."""
-        return queries.coverage(_session(), day=_day(query))
+        """Villages without an advisor on a date (or on any day since `since`), per
+        township, with the coverage ratio and the advisors serving them."""
+        return queries.coverage(_session(), day=_day(query), since=query.get("since"))
 
 
 @blp.route("/advisor-load")

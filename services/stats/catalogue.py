@@ -142,7 +142,8 @@ CONSULTATIONS = Source(
     total="category",
 )
 SOURCES = (ACTIVITIES, CONSULTATIONS)
-# Every feed the worker follows: the counted sources, and the registry's (active advisors).
+# Every feed the worker follows: the counted sources, and the registry's (its position
+# names the state that names and coverage were asked at).
 FEEDS = ("registry", *(source.name for source in SOURCES))
 BY_ENTITY = {source.entity: source for source in SOURCES}
 METRICS = {metric.name: (source, metric) for source in SOURCES for metric in source.metrics}

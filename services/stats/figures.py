@@ -8,9 +8,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 from services.stats.catalogue import METRICS, records_query, refuse_unkept
-from services.stats.coverage import coverage_on
+from services.stats.coverage import coverage_between
 from services.stats.names import name_figures
-from services.stats.rollup import current_namespace, figures_key, keys
+from services.stats.rollup import current_namespace, figures_key
 from shared.clock import local_today
 from shared.errors import ApiError
 
@@ -109,14 +109,16 @@ def monthly_trend(connection, metric, year, area="county"):
 
 
 def year_summary(connection, year):
-    """The year's headline figures, active advisors, and coverage on its last day (or
-    today, in the county, while the year runs)."""
+    """The year's headline figures, and the advisors and villages covered in that year:
+    by an assignment in force on some day of it (up to today, in the county, while the
+    year runs)."""
     ns = live_namespace(connection)
     last_day = min(date.fromisoformat(f"{year}-12-31"), local_today())
     rows = name_figures(connection, ns, _totals(connection, ns, list(METRICS), year, "county"))
+    coverage = coverage_between(connection, ns, f"{year}-01-01", last_day.isoformat())
     return {
         "year": year,
         "figures": {row["metric"]: row for row in rows},
-        "advisors_active": connection.scard(keys(ns)["advisors"]),
-        "coverage": coverage_on(connection, ns, last_day.isoformat()),
+        "advisors_active": coverage["advisors"],
+        "coverage": coverage,
     }

@@ -10,7 +10,6 @@ leaves nothing behind.
 Key space (ns = a namespace; the live one is swapped atomically by a rebuild):
   pufa:rollup:current:<scheme>          -> the live ns (scheme: the catalogue's digest)
   pufa:rollup:ns:<ns>:cursor            hash  feed -> last applied seq
-  pufa:rollup:ns:<ns>:advisors          set   ids of active advisors
   pufa:rollup:ns:<ns>:coverage:<day>:<registry seq>  the registry's coverage answer
   pufa:rollup:ns:<ns>:names:<registry seq>           hash  the registry's names of codes
   pufa:rollup:ns:<ns>:f:<period>:<area>:all          hash  "<metric>" -> its total
@@ -35,7 +34,6 @@ def keys(ns):
     base = f"{NAMESPACES}:{ns}"
     return {
         "cursor": f"{base}:cursor",
-        "advisors": f"{base}:advisors",
         "figures": f"{base}:f:",
         "coverage": f"{base}:coverage:",
         "names": f"{base}:names:",
@@ -113,25 +111,16 @@ def record_cells(source, facts):
 
 
 class PageEffect:
-    """What a page of feed entries does to the figures: field deltas and advisor changes."""
+    """What a page of feed entries does to the figures: field deltas."""
 
     def __init__(self):
         self.deltas = {}  # (period:area:dimension, field) -> amount
-        self.advisors_on, self.advisors_off = set(), set()
 
     def add_entry(self, entry):
         """Fold one feed entry into the effect."""
         payload = entry["payload"]
-        if entry["entity"] == "advisor":
-            (self.advisors_on if payload["active"] else self.advisors_off).add(
-                payload["advisor_id"]
-            )
-            (self.advisors_off if payload["active"] else self.advisors_on).discard(
-                payload["advisor_id"]
-            )
-            return
         source = BY_ENTITY.get(entry["entity"])
-        if source is None:  # villages, assignments: coverage is asked of the registry
+        if source is None:  # the registry's: its names and coverage are asked of it
             return
         for sign, facts in ((-1, payload.get("before")), (1, payload.get("after"))):
             if facts:
@@ -140,15 +129,14 @@ class PageEffect:
     def script_arguments(self):
         """The effect as APPLY_SCRIPT's arguments: the deltas packed into ONE string of
         "amount period:area:dimension field" lines (thousands of separate arguments cost
-        more to send than to apply), then the advisors on and off."""
-        packed = "".join(
-            f"{amount} {where} {name}\n" for (where, name), amount in self.deltas.items() if amount
-        )
-        arguments = [packed]
-        for group in (self.advisors_on, self.advisors_off):
-            arguments.append(len(group))
-            arguments += sorted(group)
-        return arguments
+        more to send than to apply)."""
+        return [
+            "".join(
+                f"{amount} {where} {name}\n"
+                for (where, name), amount in self.deltas.items()
+                if amount
+            )
+        ]
 
 
 # Applies a page atomically inside Redis: only if the cursor is still the expected one,
@@ -161,12 +149,6 @@ local call, prefix = redis.call, KEYS[2]
 for amount, where, name in string.gmatch(ARGV[4], '(%-?%d+) (%S+) ([^\\n]+)\\n') do
   call('HINCRBY', prefix .. where, name, amount)
 end
-local i = 5
-local on = tonumber(ARGV[i])
-for k = 1, on do redis.call('SADD', KEYS[3], ARGV[i + k]) end
-i = i + on + 1
-local off = tonumber(ARGV[i])
-for k = 1, off do redis.call('SREM', KEYS[3], ARGV[i + k]) end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 """
@@ -190,7 +172,7 @@ def apply_effect(connection, ns, source, expected_cursor, new_cursor, effect):
     names = keys(ns)
     script = connection.register_script(APPLY_SCRIPT)  # EVALSHA, loading it when missing
     applied = script(
-        keys=[names["cursor"], names["figures"], names["advisors"]],
+        keys=[names["cursor"], names["figures"]],
         args=[source, str(expected_cursor), str(new_cursor), *effect.script_arguments()],
     )
     return bool(applied)

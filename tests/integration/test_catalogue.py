@@ -269,3 +269,17 @@ def test_a_renamed_advisor_is_named_anew_once_the_registry_feed_is_applied(count
     drain(counted["app"])
     (row,) = _figures(counted, metric="consultations", period="2024", by="advisor_id")
     assert (row["breakdown"], row["breakdown_name"]) == ("advisor_id:1", "阿依古丽·测试")
+
+
+def test_a_years_advisors_and_coverage_are_of_that_year(counted):
+    """Moyu's 324 assignments start on 2024-01-01: 2023 had none, 2024 all of them."""
+    served = _registry(counted, "/coverage?since=2024-01-01&date=2024-12-31")
+    assert served["advisors"] == len(_registry(counted, "/advisors")) == 324
+    for year, advisors, covered in (("2023", 0, 0), ("2024", 324, served["covered"])):
+        summary = counted["stats"].get(f"/summary?year={year}", headers=ADMIN).get_json()
+        assert summary["advisors_active"] == advisors, year
+        assert (summary["coverage"]["covered"], summary["coverage"]["since"]) == (
+            covered,
+            f"{year}-01-01",
+        )
+    assert served["covered"] == served["villages"] > 300
