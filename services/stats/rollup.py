@@ -20,6 +20,8 @@ Key space (ns = a namespace; the live one is swapped atomically by a rebuild):
   hundreds of the other breakdowns of the same period and area.
 """
 
+from collections import defaultdict
+
 from services.stats.catalogue import BY_ENTITY, SCHEME, TOWNSHIP, VILLAGE
 
 PREFIX = "pufa:rollup"
@@ -45,68 +47,62 @@ def figures_key(ns, period, area, dimension="all"):
     return f"{keys(ns)['figures']}{period}:{area}:{dimension}"
 
 
-def _stored_at(cell):
-    """(hash suffix, field suffix after the metric) of a cell (period:area, breakdown)."""
-    where, breakdown = cell
-    if breakdown == "all":
-        return f"{where}:all", ""
-    dimension, _, value = breakdown.partition(":")
-    return f"{where}:{dimension}", f"|{value}"
-
-
 def _periods(day, level=TOWNSHIP):
     """The periods of a day that `level` keeps: its year, month (and the day itself)."""
     every = {"year": day[:4], "month": day[:7], "day": day}
     return [every[kind] for kind in level.periods]
 
 
-def place_cells(source, facts):
-    """(period:area, breakdown) of every figure of the county and a township that a record
-    with these facts counts in (see the catalogue for what is kept)."""
-    township = f"township:{facts['township_code']}"
-    split = ["all"] + [
-        f"{b.dimension}:{facts[b.dimension]}"
+# A cell is where one amount of a record is stored: (the hash, "period:area:dimension";
+# the field's suffix after the metric, "" for a total or "|<value>").
+
+
+def place_cells(source, facts, periods=None):
+    """The cells of every figure of the county and a township that a record with these
+    facts counts in (see the catalogue for what is kept), in its day's periods or only
+    those given."""
+    township = facts["township_code"]
+    split = [("all", "")] + [
+        (b.dimension, f"|{facts[b.dimension]}")
         for b in source.breakdowns
         if facts[b.dimension] is not None
     ]
     cells = []
-    for period in _periods(facts["day"]):
-        county, own = f"{period}:county", f"{period}:{township}"
-        cells += [(county, breakdown) for breakdown in split]
-        cells += [(own, breakdown) for breakdown in split]
-        cells.append((county, township))
+    for period in periods or _periods(facts["day"]):
+        for area in ("county", f"township:{township}"):
+            cells += [(f"{period}:{area}:{dimension}", suffix) for dimension, suffix in split]
+        cells.append((f"{period}:county:township", f"|{township}"))
     return cells
 
 
-def village_cells(facts, month):
-    """(period:area, breakdown) of every figure a record of a village counts in: the
-    village's own, and the village's share of its township and of the county."""
-    village = f"village:{facts['village_code']}"
-    township = f"township:{facts['township_code']}"
+def village_cells(facts, periods):
+    """The cells of every figure a record of a village counts in, in the periods given:
+    the village's own total, and its share of its township and of the county."""
+    village, township = facts["village_code"], facts["township_code"]
     cells = []
-    for period in (month[:4], month):
-        cells += [(f"{period}:{village}", "all"), (f"{period}:county", village)]
-        cells.append((f"{period}:{township}", village))
+    for period in periods:
+        cells.append((f"{period}:village:{village}:all", ""))
+        cells.append((f"{period}:county:village", f"|{village}"))
+        cells.append((f"{period}:township:{township}:village", f"|{village}"))
     return cells
 
 
 def add_amounts(deltas, cells, source, amounts, sign=1):
-    """Add `sign` x each metric's amount (from `amounts`) to its field in each cell."""
-    stored = [_stored_at(cell) for cell in cells]
+    """Add `sign` x each metric's amount (from `amounts`) to its field in each cell
+    (`deltas` counts from 0: a defaultdict(int))."""
     for metric in source.metrics:
         amount = amounts[metric.name]
-        if not amount:
-            continue
-        for where, suffix in stored:
-            name = (where, metric.name + suffix)
-            deltas[name] = deltas.get(name, 0) + sign * amount
+        if amount:
+            amount, name = sign * amount, metric.name
+            for where, suffix in cells:
+                deltas[where, name + suffix] += amount
 
 
 def record_cells(source, facts):
     """Every cell a record with these facts counts in."""
     cells = place_cells(source, facts)
     if facts.get(VILLAGE.fact):
-        cells += village_cells(facts, facts["day"][:7])
+        cells += village_cells(facts, _periods(facts["day"], VILLAGE))
     return cells
 
 
@@ -114,7 +110,7 @@ class PageEffect:
     """What a page of feed entries does to the figures: field deltas."""
 
     def __init__(self):
-        self.deltas = {}  # (period:area:dimension, field) -> amount
+        self.deltas = defaultdict(int)  # (period:area:dimension, field) -> amount
 
     def add_entry(self, entry):
         """Fold one feed entry into the effect."""
@@ -126,16 +122,12 @@ class PageEffect:
             if facts:
                 add_amounts(self.deltas, record_cells(source, facts), source, facts, sign)
 
-    def script_arguments(self):
-        """The effect as APPLY_SCRIPT's arguments: the deltas packed into ONE string of
-        "amount period:area:dimension field" lines (thousands of separate arguments cost
-        more to send than to apply)."""
+    def lines(self):
+        """The nonzero deltas as "amount period:area:dimension field" lines: what
+        APPLY_SCRIPT reads (thousands of separate arguments cost more to send than to
+        apply)."""
         return [
-            "".join(
-                f"{amount} {where} {name}\n"
-                for (where, name), amount in self.deltas.items()
-                if amount
-            )
+            f"{amount} {where} {name}\n" for (where, name), amount in self.deltas.items() if amount
         ]
 
 
@@ -166,50 +158,44 @@ def cursor_of(connection, ns, source):
     return int(value) if value else 0
 
 
-def apply_effect(connection, ns, source, expected_cursor, new_cursor, effect):
-    """Apply an effect and move the cursor atomically, only if the cursor is still
-    `expected_cursor`. Return True when applied, False when someone else got there first."""
+def apply_lines(connection, ns, source, expected_cursor, new_cursor, lines):
+    """Apply delta lines (PageEffect.lines) and move the cursor atomically, only if the
+    cursor is still `expected_cursor`. Return True when applied, False when someone else
+    got there first."""
     names = keys(ns)
     script = connection.register_script(APPLY_SCRIPT)  # EVALSHA, loading it when missing
     applied = script(
         keys=[names["cursor"], names["figures"]],
-        args=[source, str(expected_cursor), str(new_cursor), *effect.script_arguments()],
+        args=[source, str(expected_cursor), str(new_cursor), "".join(lines)],
     )
     return bool(applied)
 
 
 def apply_page(connection, ns, source, expected_cursor, entries):
-    """Apply a page of feed entries after `expected_cursor` (see apply_effect)."""
+    """Apply a page of feed entries after `expected_cursor` (see apply_lines)."""
     effect = PageEffect()
     for entry in entries:
         if entry["seq"] > expected_cursor:
             effect.add_entry(entry)
     new_cursor = max([expected_cursor, *(entry["seq"] for entry in entries)])
-    return apply_effect(connection, ns, source, expected_cursor, new_cursor, effect)
+    return apply_lines(connection, ns, source, expected_cursor, new_cursor, effect.lines())
 
 
-SEED_CHUNK = 2_000  # hashes a pipeline writes at once
+SEED_CHUNK = 20_000  # fields a script call writes: Redis answers others between calls
 
 
 def seed(connection, ns, source, cursor, effect):
-    """Start a namespace being rebuilt (not live yet) from a source's aggregate: write its
-    fields (each source has its own), then set its cursor. Plain HINCRBYs, not the script:
-    the namespace is not read until it is swapped in, and a rebuild that dies before that
-    leaves it behind, to be cleared by the next (see stale_keys)."""
-    names = keys(ns)
+    """Start a namespace being rebuilt (not live yet) from a source's aggregate: apply its
+    fields (each source has its own) in chunks through the apply script, the cursor
+    staying 0 until the last chunk sets it. The namespace is not read until it is swapped
+    in; a rebuild that dies before leaves it behind, for the next to clear (stale_keys)."""
     if cursor_of(connection, ns, source):
         raise RuntimeError(f"{source} was already seeded in namespace {ns}")
-    by_hash = {}
-    for (where, name), amount in effect.deltas.items():
-        if amount:
-            by_hash.setdefault(where, {})[name] = amount
-    hashes = list(by_hash.items())
-    for start in range(0, len(hashes), SEED_CHUNK):
-        pipeline = connection.pipeline(transaction=False)
-        for where, mapping in hashes[start : start + SEED_CHUNK]:
-            pipeline.hset(names["figures"] + where, mapping=mapping)
-        pipeline.execute()
-    connection.hset(names["cursor"], source, cursor)
+    lines = effect.lines()
+    for start in range(0, max(len(lines), 1), SEED_CHUNK):
+        last = start + SEED_CHUNK >= len(lines)
+        chunk = lines[start : start + SEED_CHUNK]
+        apply_lines(connection, ns, source, 0, cursor if last else 0, chunk)
 
 
 def stale_keys(connection, keep_ns):
@@ -240,16 +226,32 @@ def aggregate_groupings(source):
 
 
 def aggregate_effect(source, groupings):
-    """The effect of a source's aggregate: the same fields its feed entries would give."""
-    effect = PageEffect()
+    """The effect of a source's aggregate: the same fields its feed entries would give.
+    Each group counts in its own period only (a township's day, a village's month); the
+    months and years are then added up from those, not from every group again."""
+    finest = defaultdict(int)
     for grouping in groupings:
         by_village = "village_code" in grouping["by"]
         for group in grouping["groups"]:
             if not by_village:
-                cells = place_cells(source, group)
+                cells = place_cells(source, group, periods=(group["day"],))
             elif group["village_code"]:
-                cells = village_cells(group, group["month"])
+                cells = village_cells(group, periods=(group["month"],))
             else:
                 continue
-            add_amounts(effect.deltas, cells, source, group)
+            add_amounts(finest, cells, source, group)
+    effect = PageEffect()
+    effect.deltas = _with_coarser_periods(finest)
     return effect
+
+
+def _with_coarser_periods(deltas):
+    """Deltas of days and months, with those of the months and years they add up to."""
+    every = defaultdict(int, deltas)
+    for (where, name), amount in deltas.items():
+        if where[10] == ":":  # a day's: its month's and year's
+            every[where[:7] + where[10:], name] += amount
+            every[where[:4] + where[10:], name] += amount
+        else:  # a month's: its year's
+            every[where[:4] + where[7:], name] += amount
+    return every
