@@ -50,7 +50,8 @@ def aggregate_as_of(session, spec, groupings, position):
     it)."""
     unknown = sorted({c for grouping in groupings for c in grouping} - spec.columns)
     if unknown:
-        raise ApiError(422, "Unknown grouping columns.", fields={"grouping": unknown})
+        messages = [f"No column {name} to group by." for name in unknown]
+        raise ApiError(422, "Unknown grouping columns.", fields={"grouping": messages})
     engine = session.get_bind()
     if engine.dialect.name != "sqlite" or PARTS < 2:
         as_of = position(session)  # the first read fixes the snapshot of this transaction

@@ -5,14 +5,17 @@ Every 4xx/5xx answer looks like:
     {"error": {"status": 422, "code": "validation_failed", "message": "...",
                "request_id": "...", "fields": {"limit": ["Not a valid integer."]}}}
 
-`code` is stable and machine-readable, for a client to translate; `fields` is present on
-validation errors only and names every bad field.
+`code` is stable and machine-readable, for a client to key on; `fields` is present on
+validation errors only and names every bad field. The message and the field messages are
+in the caller's language, Chinese unless it asks for English (shared/messages.py).
 """
 
 import logging
 
 from flask import g, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from shared.messages import localise
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,17 @@ CODES = {
     502: "bad_gateway",
     503: "service_unavailable",
     504: "gateway_timeout",
+}
+
+# What an HTTP error says when it was raised with werkzeug's own English description.
+STATUS_MESSAGES = {
+    400: "The request is not valid.",
+    404: "There is nothing at this address.",
+    409: "This conflicts with what is stored; reload and try again.",
+    405: "This method is not allowed here.",
+    413: "The request body is too large.",
+    415: "Send JSON (Content-Type: application/json).",
+    429: "Too many requests; wait before trying again.",
 }
 
 # Headers of a werkzeug exception worth keeping on our JSON answer (405 must keep Allow).
@@ -54,11 +68,11 @@ def error_response(status, message, *, code=None, fields=None, headers=None):
     body = {
         "status": status,
         "code": code or CODES.get(status, "error"),
-        "message": message,
+        "message": localise(message),
         "request_id": g.get("request_id"),
     }
     if fields:
-        body["fields"] = fields
+        body["fields"] = localise(fields)
     response = jsonify(error=body)
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -89,10 +103,19 @@ def handle_http_exception(exc):
         fields = _validation_fields(data["messages"])
     elif "errors" in data:
         fields = data["errors"]
-    message = data.get("message") or exc.description or exc.name
+    message = data.get("message") or _description(exc)
     if exc.code == 422 and fields:
         message = "Some fields are not valid: " + ", ".join(sorted(fields))
     return error_response(exc.code, message, fields=fields, headers=headers)
+
+
+def _description(exc):
+    """What an HTTP error says: ours for werkzeug's default of its status, else its own."""
+    if exc.code == 429:  # Flask-Limiter describes the limit hit ("600 per 1 minute")
+        return f"Too many requests ({exc.description}); wait before trying again."
+    if exc.description == type(exc).description and exc.code in STATUS_MESSAGES:
+        return STATUS_MESSAGES[exc.code]
+    return exc.description or exc.name
 
 
 def handle_api_error(exc):

@@ -76,3 +76,16 @@ def app_asking_registry(tmp_path, redis_url, registry_service):
 
     yield build
     registry_client.forget_cache()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when an answer carried a message with no Chinese (shared/messages.py):
+    every message a client may show must be in the caller's language."""
+    from shared.messages import UNTRANSLATED
+
+    if UNTRANSLATED:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"{len(UNTRANSLATED)} message(s) answered with no Chinese:", red=True)
+        for text in sorted(UNTRANSLATED):
+            reporter.write_line(f"  {text}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

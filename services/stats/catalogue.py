@@ -197,13 +197,11 @@ def area_level(area):
     return next((level for level in LEVELS if level.name == kind), None)
 
 
-def _kept_grains():
-    """What the figures keep, in words, for the 422 of a grain they do not."""
-    return (
-        "全县和乡镇:按年、月、日,可按各分类及下级地区细分;村(社区):按年、月,仅合计"
-        " (county and townships: years, months, days, by every breakdown and by the areas"
-        " below; villages: years and months, totals only)"
-    )
+KEPT_GRAINS = (
+    "The figures do not keep this grain. Kept: the county and townships by year, month"
+    " and day, by every breakdown and by the areas below them; villages by year and month,"
+    " totals only."
+)
 
 
 def refuse_unkept(metric, period, area, dimension=None):
@@ -212,23 +210,21 @@ def refuse_unkept(metric, period, area, dimension=None):
     kind, level = period_kind(period), area_level(area)
     problems = {}
     if level is not None and kind not in level.periods:
-        problems["period"] = [f"{level.label}的数据不按日保存 (a {level.name} keeps no {kind}s)."]
+        problems["period"] = [f"No {kind}s are kept of a {level.name}."]
     if dimension is not None:
         finer = next((lv for lv in LEVELS if lv.name == dimension), None)
         if finer is not None:
             if level is not None and LEVELS.index(finer) <= LEVELS.index(level):
-                problems["by"] = [f"{level.label}不能按{finer.label}细分 (not a finer area)."]
+                problems["by"] = ["Not a finer area."]
             elif kind not in finer.periods:
-                problems["by"] = [f"{finer.label}的数据不按日保存 (no {kind}s by {dimension})."]
+                problems["by"] = [f"No {kind}s are kept by {dimension}."]
         elif source.breakdown(dimension) is None:
             kept = ", ".join(b.dimension for b in source.breakdowns)
-            problems["by"] = [f"{metric} 不能按 {dimension} 细分;可用: {kept}."]
+            problems["by"] = [f"{metric} cannot be broken down by {dimension}; it can by {kept}."]
         elif level is not None and not level.keeps_breakdowns:
-            problems["by"] = [f"{level.label}只保存合计 (a {level.name} keeps totals only)."]
+            problems["by"] = [f"A {level.name} keeps totals only."]
     if problems:
-        raise ApiError(
-            422, f"没有保存这一口径的数据。{_kept_grains()}", code="grain_not_kept", fields=problems
-        )
+        raise ApiError(422, KEPT_GRAINS, code="grain_not_kept", fields=problems)
 
 
 def period_range(period):

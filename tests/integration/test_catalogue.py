@@ -232,7 +232,7 @@ def test_a_grain_the_figures_do_not_keep_is_a_422_naming_what_is_kept(counted, q
     assert answer.status_code == 422, answer.get_json()
     error = answer.get_json()["error"]
     assert error["code"] == "grain_not_kept" and list(error["fields"]) == [field]
-    assert "村(社区):按年、月" in error["message"]
+    assert "村(社区)按年、月" in error["message"]
 
 
 def _registry(counted, path):

@@ -4,6 +4,7 @@ refused field by field, like any other bad value: never a 500, never a lost batc
 import uuid
 
 from shared.input_schema import NOT_UNICODE
+from shared.messages import EXACT
 
 HALF_EMOJI = "巴扎普法 \ud83d"  # 🙂 cut in half: its high surrogate alone
 
@@ -21,7 +22,7 @@ def test_a_single_create_names_the_field_and_stores_nothing(api, staff, make_act
     body = make_activity(title=HALF_EMOJI)
     answer = api.post("/activities", json=body, headers=staff)
     assert answer.status_code == 422
-    assert answer.get_json()["error"]["fields"] == {"title": [NOT_UNICODE]}
+    assert answer.get_json()["error"]["fields"] == {"title": [EXACT[NOT_UNICODE]]}
     assert api.get(f"/activities/{body['id']}", headers=staff).status_code == 404
     assert feed() == []
 
@@ -59,17 +60,17 @@ def test_check_ins_and_corrections_refuse_it_too(api, staff, make_activity):
 
     answer = api.post(f"{url}/checkins", json=checkin(activity["id"], HALF_EMOJI), headers=staff)
     assert (answer.status_code, answer.get_json()["error"]["fields"]) == (
-        422, {"attendee_name": [NOT_UNICODE]}
+        422, {"attendee_name": [EXACT[NOT_UNICODE]]}
     )  # fmt: skip
     correction = activity | {"notes": HALF_EMOJI, "version": 1}
     correction.pop("id")
     answer = api.put(url, json=correction, headers=staff)
     assert (answer.status_code, answer.get_json()["error"]["fields"]) == (
-        422, {"notes": [NOT_UNICODE]}
+        422, {"notes": [EXACT[NOT_UNICODE]]}
     )  # fmt: skip
     answer = api.post(f"{url}/void", json={"version": 1, "reason": HALF_EMOJI}, headers=staff)
     assert (answer.status_code, answer.get_json()["error"]["fields"]) == (
-        422, {"reason": [NOT_UNICODE]}
+        422, {"reason": [EXACT[NOT_UNICODE]]}
     )  # fmt: skip
     stored = api.get(url, headers=staff).get_json()
     assert (stored["version"], stored["status"], stored["checkins"]) == (1, "active", 0)

@@ -43,9 +43,7 @@ def test_times_outside_the_plausible_years_are_refused(api, staff, make_activity
     year_one = make_activity(starts_at="0001-01-01T09:00:00+08:00")  # year 0 in UTC
     answer = api.post("/activities", json=year_one, headers=staff)
     assert answer.status_code == 422
-    assert answer.get_json()["error"]["fields"]["starts_at"] == [
-        "Must be in the years 2000 to 2099."
-    ]
+    assert answer.get_json()["error"]["fields"]["starts_at"] == ["须在 2000 年到 2099 年之间。"]
     last_moment = make_activity(ends_at="9999-12-31T23:59:59-12:00")  # year 10000 in UTC
     items = [
         {"kind": "activity", "data": last_moment},

@@ -98,7 +98,7 @@ def test_a_closed_period_refuses_late_records_unless_excepted(
     late = make_activity()
     refused = api.post("/activities", json=late, headers=staff)
     assert refused.status_code == 409
-    assert "2024-05 is closed" in refused.get_json()["error"]["message"]
+    assert refused.get_json()["error"]["message"] == "2024-05 月已关账,请联系县司法局开放例外。"
     june = make_activity(starts_at="2024-06-03T10:00:00+08:00", ends_at="2024-06-03T11:00:00+08:00")
     assert api.post("/activities", json=june, headers=staff).status_code == 201
     grant = {
@@ -148,7 +148,7 @@ def test_a_registry_answering_something_not_json_is_503_too(
         server.server_close()
     assert answer.status_code == 503
     assert answer.get_json()["error"]["code"] == "upstream_unavailable"
-    assert "not JSON" in answer.get_json()["error"]["message"]
+    assert answer.get_json()["error"]["message"] == "registry 服务暂时无法访问,请稍后再试。"
 
 
 def test_cursor_pagination_walks_every_record_once(api, staff, make_activity):
@@ -199,7 +199,7 @@ def test_the_aggregate_sums_current_records_as_of_a_feed_position(
     assert (group["sessions"], group["attendances"]) == (2, 50)
     wrong = api.get("/feed/aggregate?grouping=day,colour", headers=service)
     assert wrong.status_code == 422 and wrong.get_json()["error"]["fields"] == {
-        "grouping": ["colour"]
+        "grouping": ["没有可分组的列 colour。"]
     }
     assert api.get("/feed/aggregate?grouping=day", headers=staff).status_code == 403
 

@@ -5,6 +5,7 @@ import requests
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.input_schema import NOT_UNICODE
+from shared.messages import EXACT
 from tests.support.registry_calls import watch_registry_calls
 from tests.unit.consultations.conftest import id_number
 
@@ -30,14 +31,14 @@ def test_id_number_checksum_and_fields_are_validated(api, advisor, make_consulta
     fields = answer.get_json()["error"]["fields"]
     assert set(fields) == {"channel", "resident"}
     assert set(fields["resident"]) == {"id_number", "phone"}
-    assert "check digit" in fields["resident"]["id_number"][0]
+    assert "校验码不对" in fields["resident"]["id_number"][0]
     assert api.get("/consultations", headers=advisor()).get_json()["items"] == []
 
 
 def test_an_advisor_records_only_for_their_villages(api, advisor, make_consultation):
     refused = api.post("/consultations", json=make_consultation(), headers=advisor(2))
     assert refused.status_code == 403
-    assert "did not serve village" in refused.get_json()["error"]["message"]
+    assert "未派驻" in refused.get_json()["error"]["message"]
     before_assignment = make_consultation(occurred_at="2023-12-31T10:00:00+08:00")
     assert api.post("/consultations", json=before_assignment, headers=advisor()).status_code == 403
 
@@ -200,7 +201,7 @@ def test_a_resident_name_that_is_not_valid_unicode_is_refused(api, advisor, make
     body["resident"]["name"] = "热依拉 \ud83d"  # an emoji cut in half
     answer = api.post("/consultations", json=body, headers=advisor())
     assert answer.status_code == 422
-    assert answer.get_json()["error"]["fields"] == {"resident": [NOT_UNICODE]}
+    assert answer.get_json()["error"]["fields"] == {"resident": [EXACT[NOT_UNICODE]]}
     assert api.get(f"/consultations/{body['id']}", headers=advisor()).status_code == 404
 
 

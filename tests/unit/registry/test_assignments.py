@@ -3,6 +3,7 @@
 import pytest
 
 from shared.input_schema import NOT_UNICODE
+from shared.messages import EXACT
 from tests.unit.registry.conftest import LICENCE
 
 VILLAGE = "653222100001"
@@ -55,7 +56,7 @@ def test_same_day_start_is_a_clash_naming_it(registry, fresh_village, new_adviso
     clash = assign(second, "2024-02-01")
     assert clash.status_code == 409
     message = clash.get_json()["error"]["message"]
-    assert f"advisor {first}" in message and "2024-02-01" in message
+    assert f"法律顾问 {first} 派驻" in message and "2024-02-01" in message
 
 
 def test_back_dated_overlap_is_refused_but_a_gap_is_fine(
@@ -137,7 +138,7 @@ def test_an_advisor_name_that_is_not_valid_unicode_is_refused(registry, as_admin
             "licence_no": LICENCE.format(999), "languages": ["zh"]}  # fmt: skip
     answer = registry.post("/advisors", json=body, headers=as_admin)
     assert answer.status_code == 422
-    assert answer.get_json()["error"]["fields"] == {"name": [NOT_UNICODE]}
+    assert answer.get_json()["error"]["fields"] == {"name": [EXACT[NOT_UNICODE]]}
     listed = registry.get("/advisors", headers=as_admin).get_json()
     assert all(advisor["licence_no"] != LICENCE.format(999) for advisor in listed)
 
