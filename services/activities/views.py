@@ -3,7 +3,7 @@
 from flask import request
 from flask.views import MethodView
 
-from services.activities import corrections, recording
+from services.activities import recording, service
 from services.activities import schemas as s
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, TYPES
 from shared.auth import current_principal
@@ -28,7 +28,7 @@ class Activities(MethodView):
     @blp.response(200, s.ActivityPage)
     def get(self, query):
         """Activities by township, village, type, organiser, audience and dates; paged."""
-        return corrections.list_activities(get_db().session, current_principal(), query)
+        return service.list_activities(get_db().session, current_principal(), query)
 
     @roles_allowed(*WRITERS)
     @blp.response(201, s.ActivityRead)
@@ -57,7 +57,7 @@ class ActivityById(MethodView):
     @blp.response(200, s.ActivityRead)
     def get(self, activity_id):
         """One activity."""
-        return corrections.get_activity(get_db().session, current_principal(), str(activity_id))
+        return service.get_activity(get_db().session, current_principal(), str(activity_id))
 
     @roles_allowed(*WRITERS)
     @blp.arguments(s.ActivityUpdate)
@@ -65,7 +65,7 @@ class ActivityById(MethodView):
     def put(self, body, activity_id):
         """Correct an activity: send all its content and the version you read."""
         session = get_db().session
-        activity = corrections.update_activity(session, current_principal(), str(activity_id), body)
+        activity = service.update_activity(session, current_principal(), str(activity_id), body)
         session.commit()
         return activity
 
@@ -78,7 +78,7 @@ class VoidActivity(MethodView):
     def post(self, body, activity_id):
         """Void an activity with a reason (never deleted; its figures are withdrawn)."""
         session = get_db().session
-        activity = corrections.void_activity(session, current_principal(), str(activity_id), **body)
+        activity = service.void_activity(session, current_principal(), str(activity_id), **body)
         session.commit()
         return activity
 
@@ -90,7 +90,7 @@ class ActivityHistory(MethodView):
     def get(self, activity_id):
         """Every version of an activity: who changed what, when and why."""
         session = get_db().session
-        corrections.get_activity(session, current_principal(), str(activity_id))
+        service.get_activity(session, current_principal(), str(activity_id))
         return read_history(session, entity=recording.ACTIVITY.name, record_id=str(activity_id))
 
 
@@ -100,7 +100,7 @@ class CheckIns(MethodView):
     @blp.response(200, s.CheckInRead(many=True))
     def get(self, activity_id):
         """The check-ins of an activity (names masked but for the recorder and admins)."""
-        return corrections.checkins_of(get_db().session, current_principal(), str(activity_id))
+        return service.checkins_of(get_db().session, current_principal(), str(activity_id))
 
     @roles_allowed(*WRITERS)
     @blp.response(201, s.CheckInRead)

@@ -1,4 +1,4 @@
-"""Reading and correcting activities: update with a version, void with a reason, history."""
+"""The activities rules: reading, recording and correcting activities and check-ins."""
 
 import sqlalchemy as sa
 
