@@ -6,11 +6,10 @@ conflict), the kind's own checks (scope, registry, periods), the insert, the his
 and the feed entry carrying the record's figures before and after, all in the caller's ONE
 transaction. Corrections (`revise`) and voids go through the same path.
 
-Speed matters here (a village's whole offline queue arrives as one batch): the items are
-validated as one collection and, where the kind allows, their records, history rows and
-feed entries made before the first statement, so the database's write lock is held only
-to decide and insert; new records are plain `NewRecord`s inserted with one prepared
-statement per kind at `flush` (shared.prepared), not ORM instances in the unit of work.
+The caller opens that transaction (shared.db.write_transaction) and the Recorder asks other
+services what its checks need before its first statement, so the database's write lock is
+not held while another service answers. New records are plain `NewRecord`s inserted with
+one executemany per kind at `flush`, not ORM instances in the unit of work.
 """
 
 from typing import NamedTuple
@@ -21,20 +20,20 @@ from marshmallow import ValidationError
 from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.feed import append_changes, change_entry
-from shared.prepared import insert_rows, select_column
-from shared.record_kinds import outcome, table_statements
+from shared.record_kinds import outcome
+from shared.record_schemas import batch_items
 from shared.records import (
     ACTIVE,
     CONFLICT,
     CREATED,
     DUPLICATE,
     FORBIDDEN,
-    HISTORY_INSERT,
     INVALID,
     REFUSED,
     VOID,
     history_row,
     outcome_error,
+    record_history,
     require_version,
 )
 
@@ -61,17 +60,12 @@ class Recorder:
         return self.memos[key]
 
     def load(self, kind_name, ids):
-        """Fetch stored records of a kind by id into `known`. Which ids exist is one light
-        query; only those found (retries, a check-in's activity) are loaded as instances."""
-        kind, known = self.kinds[kind_name], self.known[kind_name]
+        """Fetch stored records of a kind by id into `known` (retries, a check-in's activity)."""
+        model, known = self.kinds[kind_name].model, self.known[kind_name]
         wanted = [i for i in {str(i) for i in ids} if i not in known]
         if wanted:
-            statements = table_statements(kind.model.__table__)
-            found = select_column(self.session.connection(), statements.existing, ids=wanted)
-            if found:
-                model = kind.model
-                rows = self.session.scalars(sa.select(model).where(model.id.in_(found)))
-                known.update({row.id: row for row in rows})
+            rows = self.session.scalars(sa.select(model).where(model.id.in_(wanted)))
+            known.update({row.id: row for row in rows})
         return known
 
     def record(self, items):
@@ -88,17 +82,16 @@ class Recorder:
                 if content is not None:
                     drafts.append((index, self._draft(kind, content)))
             kind.ask_ahead(self, [draft.values for _, draft in drafts])
-            self.load(name, [draft.record_id for _, draft in drafts])  # from here: write lock
+            self.load(name, [draft.record_id for _, draft in drafts])  # the first statement
             for index, draft in drafts:
                 results[index] |= self._create(kind, draft)
         self.flush()
         return results
 
     def record_one(self, kind_name, raw):
-        """Record one item and commit: (record, 201) new, (record, 200) a duplicate, or the
-        error its outcome stands for. The record is flagged `duplicate` for the answer."""
+        """Record one item: (record, 201) new, (record, 200) a duplicate, or the error its
+        outcome stands for. The record is flagged `duplicate` for the answer."""
         result = self.record([(kind_name, raw)])[0]
-        self.session.commit()
         # In hand, except a duplicate person's check-in, which is another record.
         in_hand = self.known[kind_name].get(result.get("id"))
         return answer_one(self.session, self.kinds[kind_name].model, result, in_hand)
@@ -114,7 +107,7 @@ class Recorder:
 
     def _draft(self, kind, content):
         """What an item would create, made before the look-ups where the kind allows."""
-        record_id, values = str(content["id"]), kind.values(content, None)
+        record_id, values = str(content["id"]), kind.values(self, content)
         digest = kind.digest(values)
         if not kind.built_before_checks:
             return _Draft(record_id, values, digest)
@@ -185,10 +178,10 @@ class Recorder:
     def revise(self, kind, read_record, content):
         """Correct the record `read_record()` reads: its version must be current; the kind's
         checks apply again. What they will ask other services about the new content is
-        asked first, as for a create: reading the record takes the database's write lock."""
-        kind.ask_ahead(self, [kind.values(content, None)])
+        asked first, as for a create: reading the record is the first statement."""
+        kind.ask_ahead(self, [kind.values(self, content)])
         record = read_record()
-        values = kind.values(content, record)
+        values = kind.values(self, content, record)
         problem = kind.problem(self, values, record)
         if problem is not None:
             raise outcome_error(_shape(problem))
@@ -235,15 +228,12 @@ class Recorder:
         for name, records in self.new.items():
             if records:
                 kind = self.kinds[name]
-                insert_rows(
-                    self.session.connection(),
-                    table_statements(kind.model.__table__).insert,
-                    [kind.row(record) for record in records],
-                )
+                rows = [kind.row(record) for record in records]
+                self.session.execute(kind.model.__table__.insert(), rows)
                 self.new[name] = []
         self.session.flush()
         if self.history:
-            insert_rows(self.session.connection(), HISTORY_INSERT, self.history)
+            self.session.execute(record_history.insert(), self.history)
         append_changes(self.session, self.changes)
         self.history, self.changes = [], []
 
@@ -312,6 +302,13 @@ def _shape(result):
     if result.get("fields"):
         shaped["fields"] = result["fields"]
     return shaped
+
+
+def record_batch(recorder, body):
+    """Record a loaded batch request: each item's result, and how many ended in each status
+    (the BatchAnswer schema)."""
+    results = recorder.record(batch_items(body))
+    return {"results": results, "summary": summarise(results)}
 
 
 def summarise(results):

@@ -51,7 +51,7 @@ class ActivityKind(RecordKind):
         "checkins", "languages", "notes", "status",
     )  # fmt: skip
 
-    def values(self, content, record=None):
+    def values(self, recorder, content, record=None):
         """Columns from validated content: times in UTC, the day in county time."""
         gps = content.get("gps") or {}
         return {
@@ -126,7 +126,7 @@ class CheckInKind(RecordKind):
     versioned = False
     built_before_checks = True
 
-    def values(self, content, record=None):
+    def values(self, recorder, content, record=None):
         activity_id = str(content["activity_id"])
         key = attendee_key(activity_id, content["attendee_name"], content["attendee_ref"])
         return {

@@ -3,16 +3,14 @@
 from flask import request
 from flask.views import MethodView
 
-from services.activities import recording, service
 from services.activities import schemas as s
+from services.activities import service
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, TYPES
 from shared.auth import current_principal
 from shared.blueprint import Blueprint
 from shared.db import get_db
 from shared.errors import ApiError
-from shared.grouped_writes import grouped_writes, record_batch
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
-from shared.records import read_history
 from shared.scopes import roles_allowed
 
 blp = Blueprint("activities", __name__, description="普法 activities and their attendance.")
@@ -36,9 +34,7 @@ class Activities(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.ActivityCreate}}})
     def post(self):
         """Record an activity under its client-generated id (safe to retry)."""
-        return grouped_writes(recording.recorder).record_one(
-            get_db().session, current_principal(), "activity", _json_body()
-        )
+        return service.record_one(get_db().session, current_principal(), "activity", _json_body())
 
 
 @blp.route("/activities/batch")
@@ -48,7 +44,7 @@ class Batch(MethodView):
     @blp.response(200, BatchAnswer)
     def post(self, body):
         """Sync up to 500 queued activities and check-ins; each item answers for itself."""
-        return record_batch(recording.recorder(get_db().session, current_principal()), body)
+        return service.record_batch(get_db().session, current_principal(), body)
 
 
 @blp.route("/activities/<uuid:activity_id>")
@@ -64,10 +60,9 @@ class ActivityById(MethodView):
     @blp.response(200, s.ActivityRead)
     def put(self, body, activity_id):
         """Correct an activity: send all its content and the version you read."""
-        session = get_db().session
-        activity = service.update_activity(session, current_principal(), str(activity_id), body)
-        session.commit()
-        return activity
+        return service.update_activity(
+            get_db().session, current_principal(), str(activity_id), body
+        )
 
 
 @blp.route("/activities/<uuid:activity_id>/void")
@@ -77,10 +72,8 @@ class VoidActivity(MethodView):
     @blp.response(200, s.ActivityRead)
     def post(self, body, activity_id):
         """Void an activity with a reason (never deleted; its figures are withdrawn)."""
-        session = get_db().session
-        activity = service.void_activity(session, current_principal(), str(activity_id), **body)
-        session.commit()
-        return activity
+        principal = current_principal()
+        return service.void_activity(get_db().session, principal, str(activity_id), **body)
 
 
 @blp.route("/activities/<uuid:activity_id>/history")
@@ -89,9 +82,7 @@ class ActivityHistory(MethodView):
     @blp.response(200, HistoryEntry(many=True))
     def get(self, activity_id):
         """Every version of an activity: who changed what, when and why."""
-        session = get_db().session
-        service.get_activity(session, current_principal(), str(activity_id))
-        return read_history(session, entity=recording.ACTIVITY.name, record_id=str(activity_id))
+        return service.history_of(get_db().session, current_principal(), str(activity_id))
 
 
 @blp.route("/activities/<uuid:activity_id>/checkins")
@@ -109,9 +100,7 @@ class CheckIns(MethodView):
     def post(self, activity_id):
         """Check a person in (safe to retry; the same person twice counts once)."""
         raw = _json_body() | {"activity_id": str(activity_id)}
-        return grouped_writes(recording.recorder).record_one(
-            get_db().session, current_principal(), "checkin", raw
-        )
+        return service.record_one(get_db().session, current_principal(), "checkin", raw)
 
 
 @blp.route("/vocabularies")

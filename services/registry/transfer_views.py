@@ -48,9 +48,7 @@ class Import(MethodView):
         _known_kind(kind)
         header, rows = read_table(upload["file"].filename or "", upload["file"].read())
         session = get_db().session
-        report = import_file(session, kind=kind, header=header, rows=rows)
-        session.commit()
-        return report
+        return import_file(session, kind=kind, header=header, rows=rows)
 
 
 @transfer_blp.route("/export/<kind>")
