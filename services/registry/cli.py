@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from services.registry.transfer import import_file
-from shared.db import get_db, writing
+from services.registry.writes import registry_write
+from shared.db import get_db
 from shared.errors import ApiError
 from shared.spreadsheets import read_table
 
@@ -14,7 +15,7 @@ registry_cli = AppGroup("registry", help="Load and check the registry.")
 MOYU_DATA = Path(__file__).parent / "data"
 
 
-@writing
+@registry_write
 def load_directory(session, folder):
     """Import villages.csv, advisors.csv and assignments.csv from a folder, in that order."""
     reports = []

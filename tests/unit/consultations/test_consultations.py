@@ -209,3 +209,13 @@ def test_a_time_outside_the_plausible_years_is_refused(api, advisor, make_consul
     answer = api.post("/consultations", json=body, headers=advisor())
     assert answer.status_code == 422
     assert list(answer.get_json()["error"]["fields"]) == ["occurred_at"]
+
+
+def test_a_second_write_asks_the_registry_nothing(
+    api, consultations_app, advisor, make_consultation, monkeypatch
+):
+    calls = watch_registry_calls(consultations_app, monkeypatch)
+    for _ in range(2):
+        answer = api.post("/consultations", json=make_consultation(), headers=advisor())
+        assert answer.status_code == 201
+    assert sorted(path for path, _locked in calls) == ["/advisors/1/villages", "/villages"]
