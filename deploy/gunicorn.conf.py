@@ -11,7 +11,7 @@ worker_class = "gthread"
 # the database takes one writer at a time, and each worker holds its own connections.
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(os.cpu_count() or 1, 4))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-# Load the app once in the master: migrations run once, before any worker forks.
+# Load the app once in the master, before any worker forks (migrations run before: deploy.migrate).
 preload_app = True
 graceful_timeout = 5
 timeout = 30

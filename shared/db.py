@@ -12,9 +12,11 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -25,6 +27,7 @@ from shared.poke import forget_feed_change, poke_after_commit
 BUSY_TIMEOUT_SECONDS = 15
 WRITING = "pufa_writing"  # an execution option: this connection's transaction writes
 READ_ONLY = "pufa_read_only"  # an execution option: this connection only reads
+MIGRATION_LOCK = 0x70756661  # PostgreSQL's advisory lock key of migrations ("pufa")
 
 
 def make_engine(url):
@@ -160,10 +163,17 @@ def get_or_404(session, model, key, name, visible=None):
 
 
 def upgrade_schema(engine, migrations_dir):
-    """Apply a component's Alembic migrations up to head."""
+    """Apply a component's Alembic migrations up to head, one migrating process at a time:
+    on PostgreSQL under an advisory lock held to the commit (replicas starting together
+    wait, then find the schema at head), on SQLite in a write transaction."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(migrations_dir))
-    with engine.begin() as connection:
+    postgresql = engine.dialect.name == "postgresql"
+    # Not a WRITING transaction on PostgreSQL: that would lock a change log not made yet.
+    bind = engine if postgresql else engine.execution_options(**{WRITING: True})
+    with bind.begin() as connection:
+        if postgresql:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -181,12 +191,16 @@ class Database:
         self.migrations_dir = migrations_dir
 
     def init_app(self, app):
-        """Migrate the schema, then bind the session's lifetime to the app context."""
-        upgrade_schema(self.engine, self.migrations_dir)
-        # Forked gunicorn workers must not share the connections opened while migrating.
-        self.engine.dispose()
+        """Bind the session's lifetime to the app context, and add `flask db-upgrade`. The
+        schema is migrated by that command, before the servers start, not here."""
         app.extensions["database"] = self
         app.teardown_appcontext(lambda _exc: self.session.remove())
+        app.cli.add_command(db_upgrade)
+
+    def upgrade(self):
+        """Apply the migrations up to head (see upgrade_schema)."""
+        upgrade_schema(self.engine, self.migrations_dir)
+        self.engine.dispose()  # forked servers must not share what migrating opened
 
     def ping(self):
         """Raise unless the database answers a trivial query."""
@@ -197,3 +211,11 @@ class Database:
 def get_db():
     """The database of the current app."""
     return current_app.extensions["database"]
+
+
+@click.command("db-upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply this component's migrations up to head (before its servers start)."""
+    get_db().upgrade()
+    click.echo(f"{current_app.config['COMPONENT']}: schema at head")
