@@ -5,11 +5,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from services.registry.spreadsheets import read_table
 from services.registry.transfer import import_file
 from services.registry.writes import registry_write
 from shared.db import get_db
 from shared.errors import ApiError
-from shared.spreadsheets import read_table
 
 registry_cli = AppGroup("registry", help="Load and check the registry.")
 MOYU_DATA = Path(__file__).parent / "data"

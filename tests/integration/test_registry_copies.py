@@ -6,9 +6,9 @@ import uuid
 import pytest
 import requests
 
+from services.consultations.pii import ID_CHECK_CHARS, ID_WEIGHTS
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
-from shared.pii import ID_CHECK_CHARS, ID_WEIGHTS
 from tests.support.processes import start_recording_services
 
 SERVED, UNSERVED = "653222100001", "653222100002"  # advisor 1 serves only the first
