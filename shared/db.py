@@ -9,6 +9,7 @@ reads, and never keeps a writer waiting.
 
 import functools
 import sqlite3
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +29,7 @@ BUSY_TIMEOUT_SECONDS = 15
 WRITING = "pufa_writing"  # an execution option: this connection's transaction writes
 READ_ONLY = "pufa_read_only"  # an execution option: this connection only reads
 MIGRATION_LOCK = 0x70756661  # PostgreSQL's advisory lock key of migrations ("pufa")
+_writing_variants = weakref.WeakKeyDictionary()  # engine -> the same engine, WRITING
 
 
 def make_engine(url):
@@ -97,10 +99,9 @@ class AppSession(Session):
         bind = super().get_bind(*args, **kwargs)
         if not self.info.get(WRITING):
             return bind
-        writing = self.info.setdefault("writing_binds", {})
-        if bind not in writing:
-            writing[bind] = bind.execution_options(**{WRITING: True})
-        return writing[bind]
+        if bind not in _writing_variants:
+            _writing_variants[bind] = bind.execution_options(**{WRITING: True})
+        return _writing_variants[bind]
 
 
 @contextmanager
