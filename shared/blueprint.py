@@ -4,9 +4,11 @@ rather than webargs' own `json.loads`. So a body webargs reads and one a view re
 are read alike, and one nested too deeply is a 400 in both."""
 
 import flask_smorest
-from flask import current_app
+from flask import current_app, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+
+from shared.errors import ApiError
 
 
 class JsonBodyParser(FlaskParser):
@@ -22,3 +24,12 @@ class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with the JsonBodyParser (see the module docstring)."""
 
     ARGUMENTS_PARSER = JsonBodyParser()
+
+
+def json_object_body():
+    """The request's JSON body, which must be an object (else 400): a single record a
+    Recorder validates item by item, as in a batch."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "Send a JSON object.", code="bad_request")
+    return body

@@ -1,15 +1,13 @@
 """The activities routes: record (one or a batch), correct, void, read, check in."""
 
-from flask import request
 from flask.views import MethodView
 
 from services.activities import schemas as s
 from services.activities import service
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, TYPES
 from shared.auth import current_principal
-from shared.blueprint import Blueprint
+from shared.blueprint import Blueprint, json_object_body
 from shared.db import get_db
-from shared.errors import ApiError
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.scopes import roles_allowed
 
@@ -34,7 +32,8 @@ class Activities(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.ActivityCreate}}})
     def post(self):
         """Record an activity under its client-generated id (safe to retry)."""
-        return service.record_one(get_db().session, current_principal(), "activity", _json_body())
+        body = json_object_body()
+        return service.record_one(get_db().session, current_principal(), "activity", body)
 
 
 @blp.route("/activities/batch")
@@ -99,7 +98,7 @@ class CheckIns(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.CheckInCreate}}})
     def post(self, activity_id):
         """Check a person in (safe to retry; the same person twice counts once)."""
-        raw = _json_body() | {"activity_id": str(activity_id)}
+        raw = json_object_body() | {"activity_id": str(activity_id)}
         return service.record_one(get_db().session, current_principal(), "checkin", raw)
 
 
@@ -115,10 +114,3 @@ class Vocabularies(MethodView):
             "audiences": AUDIENCES,
             "languages": LANGUAGES,
         }
-
-
-def _json_body():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "Send a JSON object.", code="bad_request")
-    return body

@@ -1,14 +1,12 @@
 """The consultations routes: record (one or a batch), correct, void, mark mediation, read."""
 
-from flask import request
 from flask.views import MethodView
 
 from services.consultations import schemas as s
 from services.consultations import service
 from shared.auth import current_principal
-from shared.blueprint import Blueprint
+from shared.blueprint import Blueprint, json_object_body
 from shared.db import get_db
-from shared.errors import ApiError
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.scopes import roles_allowed
 
@@ -32,10 +30,7 @@ class Consultations(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.ConsultationCreate}}})
     def post(self):
         """Record a consultation under its client-generated id (safe to retry)."""
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            raise ApiError(400, "Send a JSON object.")
-        return service.record_one(get_db().session, current_principal(), body)
+        return service.record_one(get_db().session, current_principal(), json_object_body())
 
 
 @blp.route("/consultations/batch")
