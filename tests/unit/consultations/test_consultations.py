@@ -2,9 +2,12 @@
 
 import requests
 
-from shared.auth import issue_token
+from services.consultations.kinds import CONSULTATION
+from shared.auth import Principal, issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
+from shared.db import get_db
 from shared.input_schema import NOT_UNICODE
+from shared.recording import Recorder
 from tests.support.registry_calls import watch_registry_calls
 from tests.unit.consultations.conftest import id_number
 
@@ -219,3 +222,14 @@ def test_a_second_write_asks_the_registry_nothing(
         answer = api.post("/consultations", json=make_consultation(), headers=advisor())
         assert answer.status_code == 201
     assert sorted(path for path, _locked in calls) == ["/advisors/1/villages", "/villages"]
+
+
+def test_a_consultation_is_recorded_under_the_recorder_s_caller(
+    consultations_app, make_consultation
+):
+    """Not under whoever the request's global state names: outside any request too."""
+    second = Principal("acct-2", "advisor", {"advisor_id": "2"})
+    with consultations_app.app_context():
+        recorder = Recorder(get_db().session, second, [CONSULTATION])
+        content = CONSULTATION.create_schema.load(make_consultation())
+        assert CONSULTATION.values(recorder, content)["advisor_id"] == "2"
