@@ -31,10 +31,6 @@ class RecordKind:
     create_schema = None
     snapshot_fields = ()
     versioned = True  # has version, status, history and its own feed entries
-    # Whether a new record, its history and feed entry may be made before the look-ups
-    # (its checks leave its values as they are): then the write lock is held only to
-    # decide and insert, not while the rows are made.
-    built_before_checks = False
 
     def values(self, recorder, content, record=None):
         """Column values (all but id) from validated content (`record`: when correcting);

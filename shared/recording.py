@@ -106,14 +106,9 @@ class Recorder:
         return {"index": index, "kind": _text(item_kind)} | shaped
 
     def _draft(self, kind, content):
-        """What an item would create, made before the look-ups where the kind allows."""
+        """What an item would create: its id, column values and fingerprint."""
         record_id, values = str(content["id"]), kind.values(self, content)
-        digest = kind.digest(values)
-        if not kind.built_before_checks:
-            return _Draft(record_id, values, digest)
-        record = kind.build(self, record_id, digest, values)
-        rows = self._rows_of_change(kind, record, "create", None) if kind.versioned else ()
-        return _Draft(record_id, values, digest, record, rows)
+        return _Draft(record_id, values, kind.digest(values))
 
     def _create(self, kind, draft):
         record_id, digest = draft.record_id, draft.digest
@@ -125,43 +120,29 @@ class Recorder:
         problem = kind.problem(self, draft.values)
         if problem is not None:
             return _shape(problem | {"id": problem["id"] or record_id})
-        record = draft.record or kind.build(self, record_id, digest, draft.values)
+        record = kind.build(self, record_id, digest, draft.values)
         self.new[kind.name].append(record)
         self.known[kind.name][record_id] = record
         kind.after_create(self, record)
-        if draft.rows_of_change:
-            self._add_rows(*draft.rows_of_change)
-        elif kind.versioned:
+        if kind.versioned:
             self.note(kind, record, "create", None)
         return _shape(outcome(CREATED, record_id=record_id))
 
     def note(self, kind, record, action, before, reason=None):
         """History row and feed entry for a versioned record's change."""
-        self._add_rows(*self._rows_of_change(kind, record, action, before, reason))
-
-    def _rows_of_change(self, kind, record, action, before, reason=None):
-        history = history_row(
-            entity=kind.name,
-            record_id=record.id,
-            version=record.version,
-            action=action,
-            actor=self.principal.subject,
-            data=kind.snapshot(record),
-            reason=reason,
-            at=self.now,
+        self.history.append(
+            history_row(
+                entity=kind.name,
+                record_id=record.id,
+                version=record.version,
+                action=action,
+                actor=self.principal.subject,
+                data=kind.snapshot(record),
+                reason=reason,
+                at=self.now,
+            )
         )
-        payload = {"before": before, "after": kind.facts(record)}
-        return history, change_entry(
-            entity=kind.name,
-            entity_id=record.id,
-            action=action,
-            payload=payload,
-            recorded_at=self.now,
-        )
-
-    def _add_rows(self, history, change):
-        self.history.append(history)
-        self.changes.append(change)
+        self.change(kind.name, record.id, action, before, kind.facts(record))
 
     def change(self, entity, entity_id, action, before, after):
         """A feed entry: subtract `before`, add `after` (either may be None)."""
@@ -242,8 +223,6 @@ class _Draft(NamedTuple):
     record_id: str
     values: dict
     digest: str
-    record: object = None  # built ahead (RecordKind.built_before_checks), else None
-    rows_of_change: tuple = ()  # its history row and feed entry, when built ahead
 
 
 def _validate_all(kind, raws):

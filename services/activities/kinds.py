@@ -44,7 +44,6 @@ class ActivityKind(RecordKind):
     name = "activity"
     model = Activity
     create_schema = ActivityCreate()
-    built_before_checks = True
     snapshot_fields = (
         "type", "title", "organiser", "audience", "township_code", "village_code", "venue",
         "latitude", "longitude", "starts_at", "ends_at", "day", "headcount", "online_reach",
@@ -124,7 +123,6 @@ class CheckInKind(RecordKind):
     model = CheckIn
     create_schema = CheckInCreate()
     versioned = False
-    built_before_checks = True
 
     def values(self, recorder, content, record=None):
         activity_id = str(content["activity_id"])
