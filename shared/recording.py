@@ -75,7 +75,7 @@ class Recorder:
             indexes = [index for index, (item_kind, _) in enumerate(items) if item_kind == name]
             if not indexes:
                 continue
-            validated = _validate_all(kind, [items[index][1] for index in indexes])
+            validated = [_validate(kind, items[index][1]) for index in indexes]
             drafts = []
             for index, (content, result) in zip(indexes, validated, strict=True):
                 results[index] = {"index": index, "kind": name} | (result or {})
@@ -225,24 +225,6 @@ class _Draft(NamedTuple):
     digest: str
 
 
-def _validate_all(kind, raws):
-    """(content, None) for each valid raw item, (None, its INVALID result) otherwise.
-
-    The items are loaded as one collection (a third cheaper than one by one). But when any
-    item fails, marshmallow skips the schema-wide checks of every item, so then each item
-    not yet failed is loaded again on its own."""
-    if not all(isinstance(raw, dict) for raw in raws):
-        return [_validate(kind, raw) for raw in raws]
-    try:
-        return [(content, None) for content in kind.create_schema.load(raws, many=True)]
-    except ValidationError as exc:
-        failed = exc.messages
-    return [
-        _invalid(raw, failed[index]) if index in failed else _validate(kind, raw)
-        for index, raw in enumerate(raws)
-    ]
-
-
 def _validate(kind, raw):
     """(content, None) for a valid raw item, (None, its INVALID result) otherwise."""
     if not isinstance(raw, dict):
@@ -251,11 +233,7 @@ def _validate(kind, raw):
     try:
         return kind.create_schema.load(raw), None
     except ValidationError as exc:
-        return _invalid(raw, exc.messages)
-
-
-def _invalid(raw, messages):
-    return None, _shape(outcome(INVALID, "Not valid.", messages, _text(raw.get("id"))))
+        return None, _shape(outcome(INVALID, "Not valid.", exc.messages, _text(raw.get("id"))))
 
 
 def _text(value):
