@@ -1,1 +1,1 @@
-"""Running the system: the embedded Redis, gunicorn settings, the Procfile and its launcher."""
+"""Running the system: the embedded Redis, gunicorn settings, migrations and the launcher."""

@@ -1,6 +1,5 @@
 """gunicorn settings shared by every service and the gateway (bind and socket on the CLI)."""
 
-import gc
 import os
 import shutil
 import tempfile
@@ -11,7 +10,7 @@ worker_class = "gthread"
 # the database takes one writer at a time, and each worker holds its own connections.
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(os.cpu_count() or 1, 4))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-# Load the app once in the master: migrations run once, before any worker forks.
+# Load the app once in the master, before any worker forks (migrations run before: deploy.migrate).
 preload_app = True
 graceful_timeout = 5
 timeout = 30
@@ -37,19 +36,3 @@ def child_exit(_server, worker):
 def on_exit(_server):
     """Remove the metrics folder with the component."""
     shutil.rmtree(_metrics_dir, ignore_errors=True)
-
-
-# Young objects a worker keeps before the collector looks for cycles among them (Python's
-# default is 700). A batch item keeps some 15 until its answer (rows, dicts, results), so
-# at 700 a 500-item batch ran ~11 young collections, ~3% of its time; at 10,000, one every
-# five batches. Those objects are freed by reference counting; only cycles wait longer.
-YOUNG_OBJECTS_PER_COLLECTION = 10_000
-
-
-def pre_fork(_server, _worker):
-    """Leave the loaded app's objects out of every later garbage collection: a batch makes
-    many young objects, and each full collection walked the whole app again (~5% of a
-    batch's time). Collect young objects less often (YOUNG_OBJECTS_PER_COLLECTION)."""
-    gc.freeze()
-    _, *older = gc.get_threshold()
-    gc.set_threshold(YOUNG_OBJECTS_PER_COLLECTION, *older)

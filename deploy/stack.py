@@ -14,17 +14,27 @@ from pathlib import Path
 import requests
 
 from deploy import demo_year
+from shared.components import COMPONENTS
 from shared.config import DEFAULT_PORTS, REPO_ROOT, port_of, redis_url, var_dir
 
-PROCFILE = REPO_ROOT / "deploy" / "Procfile"
 READY_TIMEOUT_SECONDS = float(os.environ.get("STACK_READY_TIMEOUT", "60"))
 STOP_TIMEOUT_SECONDS = 20
+GUNICORN = (
+    "exec gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:${port} "
+    "--control-socket $VAR_DIR/run/{name}.ctl '{app}()'"
+)
 
 
-def procfile_names(procfile=PROCFILE):
-    """The process names the Procfile declares, in order."""
-    lines = Path(procfile).read_text().splitlines()
-    return [line.split(":", 1)[0].strip() for line in lines if line.strip() and ":" in line]
+def procfile_lines(environ):
+    """The Procfile of the stack: the embedded Redis (unless REDIS_URL names another one),
+    every component under gunicorn, and the stats worker."""
+    lines = [] if environ.get("REDIS_URL") else ["redis: exec python -m deploy.redis_server"]
+    for component in COMPONENTS:
+        port = f"{component.name.upper()}_PORT"
+        command = GUNICORN.format(port=port, name=component.name, app=component.app)
+        lines.append(f"{component.name}: {command}")
+    lines.append("worker: exec python -m services.stats.worker")
+    return lines
 
 
 def stack_environment(environ):
@@ -40,12 +50,12 @@ def stack_environment(environ):
     return env
 
 
-def processes_to_start(environ):
-    """Every Procfile process, but the embedded Redis when REDIS_URL names another one."""
-    names = procfile_names()
-    if environ.get("REDIS_URL"):
-        names.remove("redis")
-    return names
+def migrate(env):
+    """Bring every database to its schema's head before any server starts."""
+    command = [sys.executable, "-m", "deploy.migrate"]
+    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"migrations failed:\n{done.stderr[-2000:]}")
 
 
 def wait_until_ready(gateway_url, honcho, timeout):
@@ -111,10 +121,17 @@ def stop(honcho):
 def main():
     """Start, report, and run until Ctrl-C (SIGINT) or SIGTERM."""
     env = stack_environment(os.environ)
-    (Path(env["VAR_DIR"]) / "run").mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "honcho", "-f", str(PROCFILE), "-d", str(REPO_ROOT)]
-    command += ["start", *processes_to_start(os.environ)]
+    run_dir = Path(env["VAR_DIR"]) / "run"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    procfile = run_dir / "Procfile"
+    procfile.write_text("\n".join(procfile_lines(os.environ)) + "\n")
     started = time.monotonic()
+    try:
+        migrate(env)
+    except SystemExit as exc:
+        print(f"\n  pufa did not start: {exc}", file=sys.stderr, flush=True)
+        return 1
+    command = [sys.executable, "-m", "honcho", "-f", str(procfile), "-d", str(REPO_ROOT), "start"]
     # Its own session: a Ctrl-C reaches only us, and we stop honcho exactly once.
     honcho = subprocess.Popen(command, env=env, cwd=REPO_ROOT, start_new_session=True)
     stopping = []

@@ -1,21 +1,10 @@
 """The gateway: the one public entry. Identity, rate limits, forwarding, the API document."""
 
-import os
 from pathlib import Path
 
 from shared.app import create_component_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def gateway_settings(environ=os.environ):
-    """The gateway's own settings, from the environment."""
-    return {
-        "ACCESS_TOKEN_TTL": int(environ.get("ACCESS_TOKEN_TTL", "600")),
-        "REFRESH_TOKEN_TTL": int(environ.get("REFRESH_TOKEN_TTL", str(30 * 24 * 3600))),
-        "RATE_LIMIT_PER_CALLER": environ.get("RATE_LIMIT_PER_CALLER", "600 per minute"),
-        "RATE_LIMIT_PER_ADDRESS": environ.get("RATE_LIMIT_PER_ADDRESS", "1200 per minute"),
-    }
 
 
 def create_app(config=None):
@@ -28,9 +17,8 @@ def create_app(config=None):
     from gateway.openapi import docs_blueprint
     from gateway.proxy import proxy_blueprint
 
-    settings = gateway_settings() | (config or {})
     app, api = create_component_app(
-        "gateway", __name__, config=settings, migrations_dir=MIGRATIONS, edge=True
+        "gateway", __name__, config=config, migrations_dir=MIGRATIONS, edge=True
     )
     install_account_guard(app)
     install_rate_limits(app)

@@ -9,7 +9,7 @@ from shared.auth import install_auth, make_endpoints_public
 from shared.config import load_config
 from shared.db import Database
 from shared.health import install_health
-from shared.json_provider import OrjsonProvider
+from shared.json_provider import GuardedJSONProvider
 from shared.logs import configure_logging
 from shared.metrics import install_metrics
 from shared.redis_client import connect
@@ -42,14 +42,14 @@ class SharedApi(Api):
 def create_component_app(component, import_name, *, config=None, migrations_dir=None, edge=False):
     """Build a Flask app with everything every component shares, and its smorest Api.
 
-    Installs: config from the environment, JSON logs, JSON answers written by orjson,
+    Installs: config from the environment, JSON logs, the guarded JSON provider,
     request ids, token verification, the shared error shape, /healthz, /readyz, /metrics,
     Redis, and (given `migrations_dir`) the database with its schema migrated to head. The
     edge (the gateway) passes `edge=True`: it reports the whole system's health its own way
     and has no /whoami.
     """
     app = Flask(import_name)
-    app.json = OrjsonProvider(app)
+    app.json = GuardedJSONProvider(app)
     app.config.update(load_config(component, config))
     app.config.update(
         API_TITLE=f"pufa {component}",

@@ -8,9 +8,11 @@ default of dropping what it does not know: a misspelt filter is a 422 naming it,
 of every record."""
 
 import flask_smorest
-from flask import current_app
+from flask import current_app, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+
+from shared.errors import ApiError
 
 
 class JsonBodyParser(FlaskParser):
@@ -28,3 +30,12 @@ class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with the JsonBodyParser (see the module docstring)."""
 
     ARGUMENTS_PARSER = JsonBodyParser()
+
+
+def json_object_body():
+    """The request's JSON body, which must be an object (else 400): a single record a
+    Recorder validates item by item, as in a batch."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "Send a JSON object.", code="bad_request")
+    return body

@@ -1,19 +1,19 @@
-"""Configuration read from the environment, with safe defaults for `make run`."""
+"""Settings read from the environment once, at start, with safe defaults for `make run`.
+
+`load_config(component)` is the one place a component's settings are read: every other
+module takes them from the app's config. Under ENV=production nothing that decides where
+data goes may be left to a default: the component's database URL and REDIS_URL are
+required, and the process refuses to start naming what is missing.
+"""
 
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from shared.components import BY_NAME, COMPONENTS, SERVICES
 
-SERVICES = ("registry", "activities", "consultations", "stats")
-DEFAULT_PORTS = {
-    "gateway": 8000,
-    "registry": 8001,
-    "activities": 8002,
-    "consultations": 8003,
-    "stats": 8004,
-    "redis": 6390,
-}
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REDIS_PORT = 6390
+DEFAULT_PORTS = {component.name: component.port for component in COMPONENTS} | {"redis": REDIS_PORT}
 
 # Demo-only keys: good enough for `make run` on a laptop, refused in production.
 DEMO_TOKEN_SIGNING_KEY = "demo-only-signing-key-do-not-use-in-production-0000"
@@ -39,10 +39,15 @@ def redis_url(environ=os.environ):
     return environ.get("REDIS_URL") or f"redis://127.0.0.1:{port_of('redis', environ)}/0"
 
 
+def database_variable(component):
+    """The environment variable that names a component's database."""
+    return f"{component.upper()}_DATABASE_URL"
+
+
 def database_url(component, environ=os.environ):
     """The SQLAlchemy URL of a component's own database (SQLite file by default)."""
     default = f"sqlite:///{var_dir(environ) / component / f'{component}.db'}"
-    return environ.get(f"{component.upper()}_DATABASE_URL", default)
+    return environ.get(database_variable(component), default)
 
 
 def service_url(component, environ=os.environ):
@@ -51,11 +56,24 @@ def service_url(component, environ=os.environ):
     return environ.get(f"{component.upper()}_URL", default).rstrip("/")
 
 
+def _gateway_settings(environ):
+    return {
+        "ACCESS_TOKEN_TTL": int(environ.get("ACCESS_TOKEN_TTL", "600")),
+        "REFRESH_TOKEN_TTL": int(environ.get("REFRESH_TOKEN_TTL", str(30 * 24 * 3600))),
+        "RATE_LIMIT_PER_CALLER": environ.get("RATE_LIMIT_PER_CALLER", "600 per minute"),
+        "RATE_LIMIT_PER_ADDRESS": environ.get("RATE_LIMIT_PER_ADDRESS", "1200 per minute"),
+    }
+
+
+OWN_SETTINGS = {"gateway": _gateway_settings}  # what only one component reads
+
+
 def load_config(component, overrides=None, environ=os.environ):
-    """Build a component's Flask config from the environment, then apply overrides."""
-    env = environ.get("ENV", "development")
+    """A component's settings (its Flask config) from the environment, then overrides;
+    refused (ConfigError) when unsafe or, in production, incomplete."""
+    overrides = overrides or {}
     config = {
-        "ENV_NAME": env,
+        "ENV_NAME": environ.get("ENV", "development"),
         "COMPONENT": component,
         "DATABASE_URL": database_url(component, environ),
         "REDIS_URL": redis_url(environ),
@@ -67,9 +85,25 @@ def load_config(component, overrides=None, environ=os.environ):
         "SERVICE_URLS": {name: service_url(name, environ) for name in SERVICES},
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO"),
     }
-    config.update(overrides or {})
+    if component in OWN_SETTINGS:
+        config.update(OWN_SETTINGS[component](environ))
+    config.update(overrides)
     check_config(config)
+    if config["ENV_NAME"] == "production":
+        _require_in_production(component, environ, overrides)
     return config
+
+
+def _require_in_production(component, environ, overrides):
+    """Refuse to start in production with a database or Redis left to its default."""
+    required = {"REDIS_URL": "REDIS_URL"}
+    if component in BY_NAME and BY_NAME[component].database:
+        required[database_variable(component)] = "DATABASE_URL"
+    missing = [
+        name for name, key in required.items() if not environ.get(name) and key not in overrides
+    ]
+    if missing:
+        raise ConfigError(f"ENV=production: {component} needs {', '.join(sorted(missing))} set")
 
 
 def check_config(config):

@@ -1,29 +1,35 @@
-"""The database helper: one engine and scoped session per app, schema by Alembic only."""
+"""The database helper: one engine and scoped session per app, schema by Alembic only.
 
+A transaction that writes says so: `write_transaction(session)`, or `@writing` on a service
+function whose first argument is the session. On SQLite it begins with
+BEGIN IMMEDIATE (the database's one writer, waited for up to the busy timeout), on
+PostgreSQL it takes the change log's lock (shared.feed.serialise_writers); everything else
+reads, and never keeps a writer waiting.
+"""
+
+import functools
+import sqlite3
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import current_app, has_request_context, request
+from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from shared.errors import ApiError
 from shared.json_text import stored_json
 from shared.poke import forget_feed_change, poke_after_commit
-from shared.writer_lock import WriterLock
 
 BUSY_TIMEOUT_SECONDS = 15
-# SQLite copies its write-ahead log back into the database (a checkpoint, with an fsync)
-# once the log passes this many pages, inside the commit that passed it. SQLite's 1,000
-# (4 MB) is less than one 500-item batch writes on a database of some 30,000 activities,
-# so every batch paid a checkpoint while it held the write lock; at 10,000 (40 MB) pages
-# that several batches touch are copied back once (commit ~50 -> ~25 µs an item).
-WAL_CHECKPOINT_PAGES = 10_000
+WRITING = "pufa_writing"  # an execution option: this connection's transaction writes
 READ_ONLY = "pufa_read_only"  # an execution option: this connection only reads
-_writers = weakref.WeakKeyDictionary()  # SQLite engine -> the WriterLock its writers take
+MIGRATION_LOCK = 0x70756661  # PostgreSQL's advisory lock key of migrations ("pufa")
+_writing_variants = weakref.WeakKeyDictionary()  # engine -> the same engine, WRITING
 
 
 def make_engine(url):
@@ -31,19 +37,15 @@ def make_engine(url):
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, json_serializer=stored_json)
     path = url.split("///", 1)[-1]
-    on_disk = path if path and path != ":memory:" else None
-    if on_disk:
-        Path(on_disk).parent.mkdir(parents=True, exist_ok=True)
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-        json_serializer=stored_json,  # JSON columns (an activity's languages), via orjson
+        json_serializer=stored_json,
         # A connection for every thread of a worker (gunicorn runs 8): none opened per request.
         pool_size=16,
     )
-    # SQLite has one writer at a time: writers queue for it in shared.writer_lock, which
-    # wakes them the moment it frees (SQLite's busy handler sleeps and polls).
-    writer = _writers[engine] = WriterLock(on_disk)
 
     @event.listens_for(engine, "connect")
     def tune_sqlite(dbapi_connection, _record):
@@ -54,78 +56,102 @@ def make_engine(url):
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def begin(connection):
-        # A writer takes the write lock up front, so concurrent writers wait (busy timeout)
-        # instead of failing on a lock upgrade; a read-only request never blocks anyone.
-        # Sent straight to the driver: it opens every write, and SQLAlchemy's execution
-        # machinery cost more than SQLite's BEGIN itself.
+        # A writer takes SQLite's write lock up front, so concurrent writers wait (busy
+        # timeout) instead of failing when a read transaction tries to become a write.
         driver = connection.connection.driver_connection
-        if not is_writing(connection):
+        if not begins_writing(connection):
             driver.execute("BEGIN")
             return
-        _take(writer)
-        connection.info["holds_writer"] = True
         try:
             driver.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            release_writer(connection.info)
-            raise
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            raise database_busy() from None
 
-    def release_writer(info):
-        if info.pop("holds_writer", False):
-            writer.release()
-
-    # After the COMMIT or ROLLBACK itself: the connection goes back to the pool (an
-    # invalidated one too: tests/unit/test_db.py).
-    event.listen(engine.pool, "checkin", lambda _dbapi, record: release_writer(record.info))
     return engine
 
 
-def is_writing(connection):
-    """Whether the transaction opening on `connection` may write: not one of a GET or HEAD
-    request, nor marked READ_ONLY."""
-    reading = has_request_context() and request.method in ("GET", "HEAD")
-    return not (reading or connection.get_execution_options().get(READ_ONLY))
+def begins_writing(connection):
+    """Whether the transaction opening on `connection` writes (see write_transaction)."""
+    options = connection.get_execution_options()
+    return bool(options.get(WRITING)) and not options.get(READ_ONLY)
 
 
 def database_busy():
     """The 503 of a write that could not have its turn in time (nothing was written)."""
-    return ApiError(503, "The database is busy; try again.", code="database_busy",
-                    headers={"Retry-After": "1"})  # fmt: skip
+    return ApiError(
+        503, "The database is busy; try again.", code="database_busy", headers={"Retry-After": "1"}
+    )
 
 
-def _take(lock):
-    if not lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-        raise database_busy()
+class AppSession(Session):
+    """A session whose connections are taken from the writing engine inside a
+    write_transaction: the transaction begins as a write at its first statement, so
+    what is asked before it (another service) keeps no writer waiting."""
+
+    def get_bind(self, *args, **kwargs):
+        """The engine, or its writing variant inside a write_transaction."""
+        bind = super().get_bind(*args, **kwargs)
+        if not self.info.get(WRITING):
+            return bind
+        if bind not in _writing_variants:
+            _writing_variants[bind] = bind.execution_options(**{WRITING: True})
+        return _writing_variants[bind]
 
 
-def writer_lock(engine):
-    """The WriterLock a SQLite engine's writers take."""
-    return _writers[engine]
+@contextmanager
+def write_transaction(session):
+    """Run the block as one transaction that writes, committed at its end (rolled back on
+    an error). Nested, the inner block joins the outer one. A read transaction still open
+    on the session is ended first: what is written is decided on what is current."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.info.get(WRITING):
+        yield session
+        return
+    if session.in_transaction():
+        session.rollback()
+    session.info[WRITING] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(WRITING, None)
+
+
+def writing(function):
+    """Run a service function `function(session, ...)` in one write_transaction of its
+    session, committed when it returns."""
+
+    @functools.wraps(function)
+    def written(session, *args, **kwargs):
+        with write_transaction(session):
+            return function(session, *args, **kwargs)
+
+    return written
 
 
 @contextmanager
 def writers_held(engine):
     """Keep every writer of a SQLite database (in every process) waiting while the block
     runs: readers started inside it all see the same snapshot. Keep the block short."""
-    lock = writer_lock(engine)
-    _take(lock)
+    raw = engine.raw_connection()
     try:
-        raw = engine.raw_connection()
+        raw.cursor().execute("BEGIN IMMEDIATE")
         try:
-            raw.cursor().execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            finally:
-                raw.cursor().execute("ROLLBACK")
+            yield
         finally:
-            raw.close()
+            raw.cursor().execute("ROLLBACK")
     finally:
-        lock.release()
+        raw.close()
 
 
 def get_or_404(session, model, key, name, visible=None):
@@ -138,10 +164,17 @@ def get_or_404(session, model, key, name, visible=None):
 
 
 def upgrade_schema(engine, migrations_dir):
-    """Apply a component's Alembic migrations up to head."""
+    """Apply a component's Alembic migrations up to head, one migrating process at a time:
+    on PostgreSQL under an advisory lock held to the commit (replicas starting together
+    wait, then find the schema at head), on SQLite in a write transaction."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(migrations_dir))
-    with engine.begin() as connection:
+    postgresql = engine.dialect.name == "postgresql"
+    # Not a WRITING transaction on PostgreSQL: that would lock a change log not made yet.
+    bind = engine if postgresql else engine.execution_options(**{WRITING: True})
+    with bind.begin() as connection:
+        if postgresql:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -151,7 +184,7 @@ class Database:
 
     def __init__(self, url, migrations_dir):
         self.engine = make_engine(url)
-        factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        factory = sessionmaker(bind=self.engine, class_=AppSession, expire_on_commit=False)
         # A commit that appended to the change feed pokes the stats worker.
         event.listen(factory, "after_commit", poke_after_commit)
         event.listen(factory, "after_rollback", forget_feed_change)
@@ -159,12 +192,16 @@ class Database:
         self.migrations_dir = migrations_dir
 
     def init_app(self, app):
-        """Migrate the schema, then bind the session's lifetime to the app context."""
-        upgrade_schema(self.engine, self.migrations_dir)
-        # Forked gunicorn workers must not share the connections opened while migrating.
-        self.engine.dispose()
+        """Bind the session's lifetime to the app context, and add `flask db-upgrade`. The
+        schema is migrated by that command, before the servers start, not here."""
         app.extensions["database"] = self
         app.teardown_appcontext(lambda _exc: self.session.remove())
+        app.cli.add_command(db_upgrade)
+
+    def upgrade(self):
+        """Apply the migrations up to head (see upgrade_schema)."""
+        upgrade_schema(self.engine, self.migrations_dir)
+        self.engine.dispose()  # forked servers must not share what migrating opened
 
     def ping(self):
         """Raise unless the database answers a trivial query."""
@@ -175,3 +212,11 @@ class Database:
 def get_db():
     """The database of the current app."""
     return current_app.extensions["database"]
+
+
+@click.command("db-upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply this component's migrations up to head (before its servers start)."""
+    get_db().upgrade()
+    click.echo(f"{current_app.config['COMPONENT']}: schema at head")

@@ -14,12 +14,11 @@ from flask.views import MethodView
 from shared.aggregates import aggregate_as_of
 from shared.blueprint import Blueprint
 from shared.clock import utcnow
-from shared.db import get_db, is_writing
+from shared.db import begins_writing, get_db
 from shared.errors import ApiError
 from shared.input_schema import storable
 from shared.json_text import stored_json
 from shared.poke import mark_feed_changed
-from shared.prepared import insert_rows
 from shared.scopes import roles_allowed
 
 metadata = sa.MetaData()
@@ -65,18 +64,17 @@ def change_entry(*, entity, entity_id, action, payload, recorded_at=None):
 
 
 def serialise_writers(engine):
-    """On PostgreSQL, every write takes the change log's EXCLUSIVE lock before its first
-    statement (readers go on). Writers then run one at a time, as SQLite's do from BEGIN
-    IMMEDIATE: what a write checked (its ids are new, a version is current) is still true
-    when it lands (two attempts of one batch both found its ids new, and the second failed
-    on the primary key: a 500), and `seq` values are taken in the order of commits, so a
-    reader of the feed never skips an entry."""
+    """On PostgreSQL, every write transaction (shared.db.write_transaction) takes the change
+    log's EXCLUSIVE lock before its first statement (readers go on). Writers then run one
+    at a time, as SQLite's do from BEGIN IMMEDIATE: what a write checked (its ids are new, a
+    version is current) is still true when it lands, and `seq` values are taken in the
+    order of commits, so a reader of the feed never skips an entry."""
     if engine.dialect.name != "postgresql":
         return
 
     @sa.event.listens_for(engine, "begin")
     def lock_the_change_log(connection):
-        if is_writing(connection):
+        if begins_writing(connection):
             # On the driver: it opens the transaction, which SQLAlchemy then carries on.
             connection.connection.driver_connection.execute(
                 "LOCK TABLE change_log IN EXCLUSIVE MODE"
@@ -88,7 +86,7 @@ def append_changes(session, entries):
     holds the change log's lock from its start: serialise_writers)."""
     if not entries:
         return
-    insert_rows(session.connection(), CHANGE_INSERT, entries)
+    session.execute(CHANGE_INSERT, entries)
     mark_feed_changed(session)
 
 

@@ -1,10 +1,5 @@
 """How a recording service describes a kind of record it takes (see shared.recording)."""
 
-import functools
-from typing import NamedTuple
-
-import sqlalchemy as sa
-
 from shared import registry_client
 from shared.records import ACTIVE, content_digest
 
@@ -13,8 +8,6 @@ class NewRecord:
     """A record created in this request: its column values as attributes, until `flush`."""
 
     def __init__(self, values, **more_values):
-        # Copied in, not passed as keywords: a batch builds one an item, and merging two
-        # dicts of some 20 columns into keywords cost twice as much.
         self.__dict__.update(values)
         self.__dict__.update(more_values)
 
@@ -38,13 +31,10 @@ class RecordKind:
     create_schema = None
     snapshot_fields = ()
     versioned = True  # has version, status, history and its own feed entries
-    # Whether a new record, its history and feed entry may be made before the look-ups
-    # (its checks leave its values as they are): then the write lock is held only to
-    # decide and insert, not while the rows are made.
-    built_before_checks = False
 
-    def values(self, content, record=None):
-        """Column values (all but id) from validated content (`record`: when correcting)."""
+    def values(self, recorder, content, record=None):
+        """Column values (all but id) from validated content (`record`: when correcting);
+        the caller is `recorder.principal`."""
         raise NotImplementedError
 
     def problem(self, recorder, values, record=None):
@@ -73,13 +63,11 @@ class RecordKind:
         return record
 
     def row(self, record):
-        """The new record's row for the insert. A NewRecord's attributes are its columns
-        (`build` sets every one), so they are the row as they are (~5 µs an item less)."""
+        """The new record's row for the insert: a NewRecord's attributes are its columns
+        (`build` sets every one)."""
         if type(record) is NewRecord:
             return vars(record)
-        return {
-            name: getattr(record, name) for name in table_statements(self.model.__table__).columns
-        }
+        return {column.name: getattr(record, column.name) for column in self.model.__table__.c}
 
     def facts(self, record):
         """The record's contribution to the figures (None: nothing)."""
@@ -91,20 +79,3 @@ class RecordKind:
     def snapshot(self, record):
         """The record as its history keeps it."""
         return {name: getattr(record, name) for name in self.snapshot_fields}
-
-
-class TableStatements(NamedTuple):
-    existing: sa.Select  # which of the ids given as `ids` exist
-    insert: sa.Insert
-    columns: tuple  # the column names
-
-
-@functools.cache
-def table_statements(table):
-    """A table's statements, built once: building and keying them costs more than running."""
-    ids = sa.bindparam("ids", expanding=True)
-    return TableStatements(
-        existing=sa.select(table.c.id).where(table.c.id.in_(ids)),
-        insert=table.insert(),
-        columns=tuple(column.name for column in table.c),
-    )

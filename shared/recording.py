@@ -6,11 +6,10 @@ conflict), the kind's own checks (scope, registry, periods), the insert, the his
 and the feed entry carrying the record's figures before and after, all in the caller's ONE
 transaction. Corrections (`revise`) and voids go through the same path.
 
-Speed matters here (a village's whole offline queue arrives as one batch): the items are
-validated as one collection and, where the kind allows, their records, history rows and
-feed entries made before the first statement, so the database's write lock is held only
-to decide and insert; new records are plain `NewRecord`s inserted with one prepared
-statement per kind at `flush` (shared.prepared), not ORM instances in the unit of work.
+The caller opens that transaction (shared.db.write_transaction) and the Recorder asks other
+services what its checks need before its first statement, so the database's write lock is
+not held while another service answers. New records are plain `NewRecord`s inserted with
+one executemany per kind at `flush`, not ORM instances in the unit of work.
 """
 
 from typing import NamedTuple
@@ -21,20 +20,20 @@ from marshmallow import ValidationError
 from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.feed import append_changes, change_entry
-from shared.prepared import insert_rows, select_column
-from shared.record_kinds import outcome, table_statements
+from shared.record_kinds import outcome
+from shared.record_schemas import batch_items
 from shared.records import (
     ACTIVE,
     CONFLICT,
     CREATED,
     DUPLICATE,
     FORBIDDEN,
-    HISTORY_INSERT,
     INVALID,
     REFUSED,
     VOID,
     history_row,
     outcome_error,
+    record_history,
     require_version,
 )
 
@@ -61,17 +60,12 @@ class Recorder:
         return self.memos[key]
 
     def load(self, kind_name, ids):
-        """Fetch stored records of a kind by id into `known`. Which ids exist is one light
-        query; only those found (retries, a check-in's activity) are loaded as instances."""
-        kind, known = self.kinds[kind_name], self.known[kind_name]
+        """Fetch stored records of a kind by id into `known` (retries, a check-in's activity)."""
+        model, known = self.kinds[kind_name].model, self.known[kind_name]
         wanted = [i for i in {str(i) for i in ids} if i not in known]
         if wanted:
-            statements = table_statements(kind.model.__table__)
-            found = select_column(self.session.connection(), statements.existing, ids=wanted)
-            if found:
-                model = kind.model
-                rows = self.session.scalars(sa.select(model).where(model.id.in_(found)))
-                known.update({row.id: row for row in rows})
+            rows = self.session.scalars(sa.select(model).where(model.id.in_(wanted)))
+            known.update({row.id: row for row in rows})
         return known
 
     def record(self, items):
@@ -81,24 +75,23 @@ class Recorder:
             indexes = [index for index, (item_kind, _) in enumerate(items) if item_kind == name]
             if not indexes:
                 continue
-            validated = _validate_all(kind, [items[index][1] for index in indexes])
+            validated = [_validate(kind, items[index][1]) for index in indexes]
             drafts = []
             for index, (content, result) in zip(indexes, validated, strict=True):
                 results[index] = {"index": index, "kind": name} | (result or {})
                 if content is not None:
                     drafts.append((index, self._draft(kind, content)))
             kind.ask_ahead(self, [draft.values for _, draft in drafts])
-            self.load(name, [draft.record_id for _, draft in drafts])  # from here: write lock
+            self.load(name, [draft.record_id for _, draft in drafts])  # the first statement
             for index, draft in drafts:
                 results[index] |= self._create(kind, draft)
         self.flush()
         return results
 
     def record_one(self, kind_name, raw):
-        """Record one item and commit: (record, 201) new, (record, 200) a duplicate, or the
-        error its outcome stands for. The record is flagged `duplicate` for the answer."""
+        """Record one item: (record, 201) new, (record, 200) a duplicate, or the error its
+        outcome stands for. The record is flagged `duplicate` for the answer."""
         result = self.record([(kind_name, raw)])[0]
-        self.session.commit()
         # In hand, except a duplicate person's check-in, which is another record.
         in_hand = self.known[kind_name].get(result.get("id"))
         return answer_one(self.session, self.kinds[kind_name].model, result, in_hand)
@@ -113,14 +106,9 @@ class Recorder:
         return {"index": index, "kind": _text(item_kind)} | shaped
 
     def _draft(self, kind, content):
-        """What an item would create, made before the look-ups where the kind allows."""
-        record_id, values = str(content["id"]), kind.values(content, None)
-        digest = kind.digest(values)
-        if not kind.built_before_checks:
-            return _Draft(record_id, values, digest)
-        record = kind.build(self, record_id, digest, values)
-        rows = self._rows_of_change(kind, record, "create", None) if kind.versioned else ()
-        return _Draft(record_id, values, digest, record, rows)
+        """What an item would create: its id, column values and fingerprint."""
+        record_id, values = str(content["id"]), kind.values(self, content)
+        return _Draft(record_id, values, kind.digest(values))
 
     def _create(self, kind, draft):
         record_id, digest = draft.record_id, draft.digest
@@ -132,43 +120,29 @@ class Recorder:
         problem = kind.problem(self, draft.values)
         if problem is not None:
             return _shape(problem | {"id": problem["id"] or record_id})
-        record = draft.record or kind.build(self, record_id, digest, draft.values)
+        record = kind.build(self, record_id, digest, draft.values)
         self.new[kind.name].append(record)
         self.known[kind.name][record_id] = record
         kind.after_create(self, record)
-        if draft.rows_of_change:
-            self._add_rows(*draft.rows_of_change)
-        elif kind.versioned:
+        if kind.versioned:
             self.note(kind, record, "create", None)
         return _shape(outcome(CREATED, record_id=record_id))
 
     def note(self, kind, record, action, before, reason=None):
         """History row and feed entry for a versioned record's change."""
-        self._add_rows(*self._rows_of_change(kind, record, action, before, reason))
-
-    def _rows_of_change(self, kind, record, action, before, reason=None):
-        history = history_row(
-            entity=kind.name,
-            record_id=record.id,
-            version=record.version,
-            action=action,
-            actor=self.principal.subject,
-            data=kind.snapshot(record),
-            reason=reason,
-            at=self.now,
+        self.history.append(
+            history_row(
+                entity=kind.name,
+                record_id=record.id,
+                version=record.version,
+                action=action,
+                actor=self.principal.subject,
+                data=kind.snapshot(record),
+                reason=reason,
+                at=self.now,
+            )
         )
-        payload = {"before": before, "after": kind.facts(record)}
-        return history, change_entry(
-            entity=kind.name,
-            entity_id=record.id,
-            action=action,
-            payload=payload,
-            recorded_at=self.now,
-        )
-
-    def _add_rows(self, history, change):
-        self.history.append(history)
-        self.changes.append(change)
+        self.change(kind.name, record.id, action, before, kind.facts(record))
 
     def change(self, entity, entity_id, action, before, after):
         """A feed entry: subtract `before`, add `after` (either may be None)."""
@@ -185,10 +159,10 @@ class Recorder:
     def revise(self, kind, read_record, content):
         """Correct the record `read_record()` reads: its version must be current; the kind's
         checks apply again. What they will ask other services about the new content is
-        asked first, as for a create: reading the record takes the database's write lock."""
-        kind.ask_ahead(self, [kind.values(content, None)])
+        asked first, as for a create: reading the record is the first statement."""
+        kind.ask_ahead(self, [kind.values(self, content)])
         record = read_record()
-        values = kind.values(content, record)
+        values = kind.values(self, content, record)
         problem = kind.problem(self, values, record)
         if problem is not None:
             raise outcome_error(_shape(problem))
@@ -235,15 +209,12 @@ class Recorder:
         for name, records in self.new.items():
             if records:
                 kind = self.kinds[name]
-                insert_rows(
-                    self.session.connection(),
-                    table_statements(kind.model.__table__).insert,
-                    [kind.row(record) for record in records],
-                )
+                rows = [kind.row(record) for record in records]
+                self.session.execute(kind.model.__table__.insert(), rows)
                 self.new[name] = []
         self.session.flush()
         if self.history:
-            insert_rows(self.session.connection(), HISTORY_INSERT, self.history)
+            self.session.execute(record_history.insert(), self.history)
         append_changes(self.session, self.changes)
         self.history, self.changes = [], []
 
@@ -252,26 +223,6 @@ class _Draft(NamedTuple):
     record_id: str
     values: dict
     digest: str
-    record: object = None  # built ahead (RecordKind.built_before_checks), else None
-    rows_of_change: tuple = ()  # its history row and feed entry, when built ahead
-
-
-def _validate_all(kind, raws):
-    """(content, None) for each valid raw item, (None, its INVALID result) otherwise.
-
-    The items are loaded as one collection (a third cheaper than one by one). But when any
-    item fails, marshmallow skips the schema-wide checks of every item, so then each item
-    not yet failed is loaded again on its own."""
-    if not all(isinstance(raw, dict) for raw in raws):
-        return [_validate(kind, raw) for raw in raws]
-    try:
-        return [(content, None) for content in kind.create_schema.load(raws, many=True)]
-    except ValidationError as exc:
-        failed = exc.messages
-    return [
-        _invalid(raw, failed[index]) if index in failed else _validate(kind, raw)
-        for index, raw in enumerate(raws)
-    ]
 
 
 def _validate(kind, raw):
@@ -282,11 +233,7 @@ def _validate(kind, raw):
     try:
         return kind.create_schema.load(raw), None
     except ValidationError as exc:
-        return _invalid(raw, exc.messages)
-
-
-def _invalid(raw, messages):
-    return None, _shape(outcome(INVALID, "Not valid.", messages, _text(raw.get("id"))))
+        return None, _shape(outcome(INVALID, "Not valid.", exc.messages, _text(raw.get("id"))))
 
 
 def _text(value):
@@ -312,6 +259,13 @@ def _shape(result):
     if result.get("fields"):
         shaped["fields"] = result["fields"]
     return shaped
+
+
+def record_batch(recorder, body):
+    """Record a loaded batch request: each item's result, and how many ended in each status
+    (the BatchAnswer schema)."""
+    results = recorder.record(batch_items(body))
+    return {"results": results, "summary": summarise(results)}
 
 
 def summarise(results):

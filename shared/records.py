@@ -35,8 +35,6 @@ record_history = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
 )
 
-HISTORY_INSERT = record_history.insert()
-
 # The statuses of every client record: never deleted, only voided.
 ACTIVE, VOID = "active", "void"
 
@@ -105,7 +103,7 @@ def conflict_error(record_id):
 
 
 def history_row(*, entity, record_id, version, action, actor, data, at, reason=None):
-    """One history row, made `at` a time (insert many at once: shared.prepared)."""
+    """One history row, made `at` a time (to insert with record_history.insert())."""
     return {
         "entity": entity,
         "record_id": str(record_id),

@@ -1,17 +1,62 @@
-"""What the recording services ask the registry, over HTTP with a service token, cached.
+"""What the recording services ask the registry, over HTTP with a service token, kept.
 
-The registry owns the tree; the others only ask. A registry that does not answer is a
-503 for the caller, never a silent pass.
+The registry owns the tree and the assignments; the others only ask, and keep what they
+were told until the registry's version changes: the registry bumps a counter in Redis
+after every write it commits (`announce_change`), and a recording service compares it
+(one Redis GET) before it trusts its copy. So a write costs no registry round trip, and
+an assignment changed a moment ago applies to the next write. Without Redis the copy is
+trusted for FALLBACK_TTL_SECONDS only. A registry that does not answer is a 503 for the
+caller, never a silent pass.
 """
 
+import logging
 import threading
 import time
 
+import redis
+from flask import current_app
+
 from shared import http_client
 
-TREE_TTL_SECONDS = 60
-_tree_cache = {"at": 0.0, "villages": None}
+log = logging.getLogger(__name__)
+VERSION_KEY = "pufa:registry:version"
+TTL_SECONDS = 300  # even an unchanged version is checked against the registry this often
+FALLBACK_TTL_SECONDS = 5  # when Redis does not answer
+_NO_VERSION = object()
 _lock = threading.Lock()
+_copy = {"version": _NO_VERSION, "at": 0.0, "answers": {}}
+
+
+def announce_change(connection):
+    """Tell every recording service that the registry changed (after the commit)."""
+    try:
+        connection.incr(VERSION_KEY)
+    except redis.RedisError:
+        log.warning("could not announce a registry change; copies expire within a TTL")
+
+
+def _version():
+    try:
+        return current_app.extensions["redis"].get(VERSION_KEY)
+    except redis.RedisError:
+        return _NO_VERSION
+
+
+def _kept(key, ask):
+    """The registry's answer for `key`, from the copy while the registry's version is
+    the one it was asked at, else asked again."""
+    version, now = _version(), time.monotonic()
+    ttl = FALLBACK_TTL_SECONDS if version is _NO_VERSION else TTL_SECONDS
+    with _lock:
+        if _copy["version"] != version or now - _copy["at"] > ttl:
+            _copy.update(version=version, at=now, answers={})
+        if key in _copy["answers"]:
+            return _copy["answers"][key]
+    answer = ask()
+    with _lock:
+        if _copy["version"] == version:
+            _copy["answers"][key] = answer
+    return answer
 
 
 def _get(path, **params):
@@ -19,23 +64,19 @@ def _get(path, **params):
 
 
 def village_townships():
-    """{village code: township code} of the whole county, cached for a minute."""
-    with _lock:
-        fresh = time.monotonic() - _tree_cache["at"] < TREE_TTL_SECONDS
-        if _tree_cache["villages"] is not None and fresh:
-            return _tree_cache["villages"]
-    villages = {v["code"]: v["township_code"] for v in _get("/villages")}
-    with _lock:
-        _tree_cache.update(at=time.monotonic(), villages=villages)
-    return villages
+    """{village code: township code} of the whole county."""
+    return _kept("tree", lambda: {v["code"]: v["township_code"] for v in _get("/villages")})
 
 
 def villages_of_advisor(advisor_id, day):
-    """The village codes an advisor serves on a day (not cached: assignments change)."""
-    return set(_get(f"/advisors/{advisor_id}/villages", date=day.isoformat())["villages"])
+    """The village codes an advisor serves on a day."""
+    return _kept(
+        ("villages_of", str(advisor_id), day),
+        lambda: set(_get(f"/advisors/{advisor_id}/villages", date=day.isoformat())["villages"]),
+    )
 
 
 def forget_cache():
-    """Drop the cached tree (tests, and after the registry changed)."""
+    """Drop every kept answer (tests: another registry, or one changed behind Redis)."""
     with _lock:
-        _tree_cache.update(at=0.0, villages=None)
+        _copy.update(version=_NO_VERSION, at=0.0, answers={})

@@ -6,7 +6,8 @@ from shared import registry_client
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from tests.support.accounts import run_flask_command
-from tests.support.processes import RedisServer, ServiceProcess, component_env
+from tests.support.apps import migrated
+from tests.support.processes import RedisServer, ServiceProcess, component_env, migrate
 
 SIGNING_KEY = DEMO_TOKEN_SIGNING_KEY
 
@@ -52,6 +53,7 @@ def registry_service(tmp_path_factory, redis_server):
     """A real registry process loaded with the Moyu registry, for services that ask it."""
     var_dir = tmp_path_factory.mktemp("registry-service")
     env = component_env(var_dir, redis_server.url)
+    migrate("registry", env)
     run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
     process = ServiceProcess("registry", env=env, var_dir=var_dir).wait_ready()
     registry_client.forget_cache()
@@ -66,12 +68,14 @@ def app_asking_registry(tmp_path, redis_url, registry_service):
 
     def build(create_app, name, registry_url=None):
         registry_client.forget_cache()
-        return create_app(
-            {
-                "DATABASE_URL": f"sqlite:///{tmp_path / name}.db",
-                "REDIS_URL": redis_url,
-                "SERVICE_URLS": {"registry": registry_url or registry_service.url},
-            }
+        return migrated(
+            create_app(
+                {
+                    "DATABASE_URL": f"sqlite:///{tmp_path / name}.db",
+                    "REDIS_URL": redis_url,
+                    "SERVICE_URLS": {"registry": registry_url or registry_service.url},
+                }
+            )
         )
 
     yield build

@@ -30,7 +30,6 @@ def create_admin(username, password):
         service.create_account(session, username=username, password=password, role="admin")
     except ApiError as exc:
         raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from None
-    session.commit()
     click.echo(f"created admin {username}")
 
 
@@ -50,6 +49,5 @@ def seed_demo():
                 scope=scope,
                 display_name=name,
             )
-    session.commit()
     for username, password, role, _scope, _name in DEMO_ACCOUNTS:
         click.echo(f"  {role:<8} {username} / {password}")

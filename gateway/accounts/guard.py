@@ -16,6 +16,10 @@ def install_account_guard(app):
         if principal is None or principal.role == "service":
             return
         account_id = int(principal.subject) if principal.subject.isdigit() else None
-        account = account_id and get_db().session.get(Account, account_id)
-        if not account or not account.active:
+        session = get_db().session
+        account = account_id and session.get(Account, account_id)
+        active = bool(account and account.active)
+        # The read ends here: the gateway holds nothing of its database while it forwards.
+        session.close()
+        if not active:
             raise ApiError(401, "This account is disabled.", code="account_disabled")

@@ -10,7 +10,7 @@ from flask import current_app
 from gateway.accounts.models import Account, RefreshToken, utcnow
 from gateway.accounts.passwords import hash_password, needs_rehash, policy_problems, verify_password
 from shared.auth import issue_token
-from shared.db import get_or_404
+from shared.db import get_or_404, write_transaction, writing
 from shared.errors import ApiError
 
 ACCOUNT_ROLES = ("admin", "leader", "staff", "advisor")
@@ -40,6 +40,7 @@ def get_all(session):
     return session.scalars(sa.select(Account).order_by(Account.id)).all()
 
 
+@writing
 def create_account(session, *, username, password, role, scope=None, display_name=""):
     """Create an account; 409 if the username is taken, 422 if the password is weak."""
     taken = session.scalar(sa.select(Account.id).where(Account.username == username))
@@ -66,10 +67,12 @@ def authenticate(session, *, username, password):
     if not account.active:
         raise _invalid_grant("This account is disabled.", "account_disabled")
     if needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
+        with write_transaction(session):
+            account.password_hash = hash_password(password)
     return account
 
 
+@writing
 def issue_token_pair(session, account, *, family=None):
     """A short-lived access token and a new refresh token (stored hashed) for the account."""
     config = current_app.config
@@ -99,6 +102,7 @@ def issue_token_pair(session, account, *, family=None):
     }
 
 
+@writing
 def rotate_refresh_token(session, *, refresh_token):
     """Spend a refresh token for a new pair. A token used twice revokes its whole family."""
     stored = session.scalar(
@@ -109,7 +113,7 @@ def rotate_refresh_token(session, *, refresh_token):
     if stored.used_at is not None:
         # Someone replayed a spent token: whoever holds the family may be an attacker.
         _revoke(session, RefreshToken.family == stored.family)
-        session.commit()
+        session.commit()  # the revocation stands, though this grant is refused
         raise _invalid_grant("The refresh token was already used; log in again.", "token_reused")
     if stored.expires_at <= utcnow():
         raise _invalid_grant("The refresh token has expired; log in again.")
@@ -128,6 +132,7 @@ def _revoke(session, condition):
     )
 
 
+@writing
 def log_out(session, *, refresh_token):
     """Revoke the refresh token's family (this device's session). Unknown tokens are ignored."""
     stored = session.scalar(
@@ -137,6 +142,7 @@ def log_out(session, *, refresh_token):
         _revoke(session, RefreshToken.family == stored.family)
 
 
+@writing
 def set_active(session, *, account_id, active):
     """Enable or disable an account; disabling kills its refresh tokens at once."""
     account = get_account(session, account_id=account_id)
@@ -146,6 +152,7 @@ def set_active(session, *, account_id, active):
     return account
 
 
+@writing
 def reset_password(session, *, account_id, new_password):
     """An admin sets a new password: the holder must change it, and every session ends."""
     account = get_account(session, account_id=account_id)
@@ -156,6 +163,7 @@ def reset_password(session, *, account_id, new_password):
     return account
 
 
+@writing
 def change_password(session, *, account_id, current_password, new_password):
     """The holder changes their password; every session of the account ends."""
     account = get_account(session, account_id=account_id)

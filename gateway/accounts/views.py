@@ -52,10 +52,7 @@ class Token(MethodView):
     @auth_blueprint.response(200, schemas.TokenPair)
     def post(self, body):
         """Get an access token and a refresh token (grant_type password or refresh_token)."""
-        session = get_db().session
-        pair = GRANTS[body["grant_type"]](session, body)
-        session.commit()
-        return pair
+        return GRANTS[body["grant_type"]](get_db().session, body)
 
 
 @public
@@ -66,9 +63,7 @@ class Logout(MethodView):
     @auth_blueprint.response(204)
     def post(self, body):
         """End this device's session: its refresh token (and its rotations) stop working."""
-        session = get_db().session
-        service.log_out(session, refresh_token=body["refresh_token"])
-        session.commit()
+        service.log_out(get_db().session, refresh_token=body["refresh_token"])
 
 
 @auth_blueprint.route("/auth/password")
@@ -78,14 +73,12 @@ class Password(MethodView):
     @auth_blueprint.response(204)
     def post(self, body):
         """Change your own password; every session of the account ends."""
-        session = get_db().session
         service.change_password(
-            session,
+            get_db().session,
             account_id=int(current_principal().subject),
             current_password=body["current_password"],
             new_password=body["new_password"],
         )
-        session.commit()
 
 
 @auth_blueprint.route("/me")
@@ -110,10 +103,7 @@ class Accounts(MethodView):
     @auth_blueprint.response(201, schemas.AccountRead)
     def post(self, body):
         """Create an account (admins)."""
-        session = get_db().session
-        account = service.create_account(session, **body)
-        session.commit()
-        return account
+        return service.create_account(get_db().session, **body)
 
 
 @auth_blueprint.route("/accounts/<int:account_id>")
@@ -126,10 +116,7 @@ class AccountById(MethodView):
 
 
 def _set_active(account_id, active):
-    session = get_db().session
-    account = service.set_active(session, account_id=account_id, active=active)
-    session.commit()
-    return account
+    return service.set_active(get_db().session, account_id=account_id, active=active)
 
 
 @auth_blueprint.route("/accounts/<int:account_id>/disable")
@@ -157,9 +144,6 @@ class ResetPassword(MethodView):
     @auth_blueprint.response(200, schemas.AccountRead)
     def post(self, body, account_id):
         """Set a new password for an account; its holder must change it at next login."""
-        session = get_db().session
-        account = service.reset_password(
-            session, account_id=account_id, new_password=body["new_password"]
+        return service.reset_password(
+            get_db().session, account_id=account_id, new_password=body["new_password"]
         )
-        session.commit()
-        return account

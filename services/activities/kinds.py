@@ -44,14 +44,13 @@ class ActivityKind(RecordKind):
     name = "activity"
     model = Activity
     create_schema = ActivityCreate()
-    built_before_checks = True
     snapshot_fields = (
         "type", "title", "organiser", "audience", "township_code", "village_code", "venue",
         "latitude", "longitude", "starts_at", "ends_at", "day", "headcount", "online_reach",
         "checkins", "languages", "notes", "status",
     )  # fmt: skip
 
-    def values(self, content, record=None):
+    def values(self, recorder, content, record=None):
         """Columns from validated content: times in UTC, the day in county time."""
         gps = content.get("gps") or {}
         return {
@@ -124,9 +123,8 @@ class CheckInKind(RecordKind):
     model = CheckIn
     create_schema = CheckInCreate()
     versioned = False
-    built_before_checks = True
 
-    def values(self, content, record=None):
+    def values(self, recorder, content, record=None):
         activity_id = str(content["activity_id"])
         key = attendee_key(activity_id, content["attendee_name"], content["attendee_ref"])
         return {

@@ -33,10 +33,7 @@ class ClosePeriod(MethodView):
     @periods_blp.response(200, PeriodState)
     def post(self, body):
         """Close a month: records dated in it are refused unless excepted."""
-        session = get_db().session
-        state = periods.close_period(session, current_principal(), body["period"])
-        session.commit()
-        return state
+        return periods.close_period(get_db().session, current_principal(), body["period"])
 
 
 @periods_blp.route("/periods/reopen")
@@ -46,10 +43,7 @@ class ReopenPeriod(MethodView):
     @periods_blp.response(200, PeriodState)
     def post(self, body):
         """Open a closed month again."""
-        session = get_db().session
-        state = periods.reopen_period(session, body["period"])
-        session.commit()
-        return state
+        return periods.reopen_period(get_db().session, body["period"])
 
 
 @periods_blp.route("/periods/exceptions")
@@ -59,7 +53,4 @@ class PeriodExceptions(MethodView):
     @periods_blp.response(201, ExceptionRead)
     def post(self, body):
         """Let one township record into a closed month until a given time."""
-        session = get_db().session
-        grant = periods.grant_exception(session, current_principal(), **body)
-        session.commit()
-        return grant
+        return periods.grant_exception(get_db().session, current_principal(), **body)

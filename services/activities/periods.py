@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from services.activities.models import ClosedPeriod, PeriodException
 from shared.clock import utcnow
-from shared.prepared import select_column
+from shared.db import writing
 
 
 def period_of(day):
@@ -15,15 +15,12 @@ def period_of(day):
     return f"{day.year:04d}-{day.month:02d}"
 
 
-CLOSED_PERIODS = sa.select(ClosedPeriod.__table__.c.period)
-
-
 class PeriodGate:
     """Which periods are closed, read once per request; exceptions only when one is."""
 
     def __init__(self, session):
         self.session = session
-        self.closed = set(select_column(session.connection(), CLOSED_PERIODS))
+        self.closed = set(session.scalars(sa.select(ClosedPeriod.period)))
         self._exceptions = None
 
     def _excepted(self, period, township_code):
@@ -49,6 +46,7 @@ class PeriodGate:
         )
 
 
+@writing
 def close_period(session, principal, period):
     """Close a reporting period (idempotent)."""
     if session.get(ClosedPeriod, period) is None:
@@ -56,12 +54,14 @@ def close_period(session, principal, period):
     return {"period": period, "closed": True}
 
 
+@writing
 def reopen_period(session, period):
     """Open a closed period again."""
     session.execute(sa.delete(ClosedPeriod).where(ClosedPeriod.period == period))
     return {"period": period, "closed": False}
 
 
+@writing
 def grant_exception(session, principal, *, period, township_code, until, reason):
     """Let one township's staff write records dated in a closed period until a time."""
     grant = PeriodException(

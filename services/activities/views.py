@@ -1,18 +1,14 @@
 """The activities routes: record (one or a batch), correct, void, read, check in."""
 
-from flask import request
 from flask.views import MethodView
 
-from services.activities import corrections, recording
 from services.activities import schemas as s
+from services.activities import service
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ORGANISERS, TYPES
 from shared.auth import current_principal
-from shared.blueprint import Blueprint
+from shared.blueprint import Blueprint, json_object_body
 from shared.db import get_db
-from shared.errors import ApiError
-from shared.grouped_writes import grouped_writes, record_batch
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
-from shared.records import read_history
 from shared.scopes import roles_allowed
 
 blp = Blueprint("activities", __name__, description="普法 activities and their attendance.")
@@ -28,7 +24,7 @@ class Activities(MethodView):
     @blp.response(200, s.ActivityPage)
     def get(self, query):
         """Activities by township, village, type, organiser, audience and dates; paged."""
-        return corrections.list_activities(get_db().session, current_principal(), query)
+        return service.list_activities(get_db().session, current_principal(), query)
 
     @roles_allowed(*WRITERS)
     @blp.response(201, s.ActivityRead)
@@ -36,9 +32,8 @@ class Activities(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.ActivityCreate}}})
     def post(self):
         """Record an activity under its client-generated id (safe to retry)."""
-        return grouped_writes(recording.recorder).record_one(
-            get_db().session, current_principal(), "activity", _json_body()
-        )
+        body = json_object_body()
+        return service.record_one(get_db().session, current_principal(), "activity", body)
 
 
 @blp.route("/activities/batch")
@@ -48,7 +43,7 @@ class Batch(MethodView):
     @blp.response(200, BatchAnswer)
     def post(self, body):
         """Sync up to 500 queued activities and check-ins; each item answers for itself."""
-        return record_batch(recording.recorder(get_db().session, current_principal()), body)
+        return service.record_batch(get_db().session, current_principal(), body)
 
 
 @blp.route("/activities/<uuid:activity_id>")
@@ -57,17 +52,16 @@ class ActivityById(MethodView):
     @blp.response(200, s.ActivityRead)
     def get(self, activity_id):
         """One activity."""
-        return corrections.get_activity(get_db().session, current_principal(), str(activity_id))
+        return service.get_activity(get_db().session, current_principal(), str(activity_id))
 
     @roles_allowed(*WRITERS)
     @blp.arguments(s.ActivityUpdate)
     @blp.response(200, s.ActivityRead)
     def put(self, body, activity_id):
         """Correct an activity: send all its content and the version you read."""
-        session = get_db().session
-        activity = corrections.update_activity(session, current_principal(), str(activity_id), body)
-        session.commit()
-        return activity
+        return service.update_activity(
+            get_db().session, current_principal(), str(activity_id), body
+        )
 
 
 @blp.route("/activities/<uuid:activity_id>/void")
@@ -77,10 +71,8 @@ class VoidActivity(MethodView):
     @blp.response(200, s.ActivityRead)
     def post(self, body, activity_id):
         """Void an activity with a reason (never deleted; its figures are withdrawn)."""
-        session = get_db().session
-        activity = corrections.void_activity(session, current_principal(), str(activity_id), **body)
-        session.commit()
-        return activity
+        principal = current_principal()
+        return service.void_activity(get_db().session, principal, str(activity_id), **body)
 
 
 @blp.route("/activities/<uuid:activity_id>/history")
@@ -89,9 +81,7 @@ class ActivityHistory(MethodView):
     @blp.response(200, HistoryEntry(many=True))
     def get(self, activity_id):
         """Every version of an activity: who changed what, when and why."""
-        session = get_db().session
-        corrections.get_activity(session, current_principal(), str(activity_id))
-        return read_history(session, entity=recording.ACTIVITY.name, record_id=str(activity_id))
+        return service.history_of(get_db().session, current_principal(), str(activity_id))
 
 
 @blp.route("/activities/<uuid:activity_id>/checkins")
@@ -100,7 +90,7 @@ class CheckIns(MethodView):
     @blp.response(200, s.CheckInRead(many=True))
     def get(self, activity_id):
         """The check-ins of an activity (names masked but for the recorder and admins)."""
-        return corrections.checkins_of(get_db().session, current_principal(), str(activity_id))
+        return service.checkins_of(get_db().session, current_principal(), str(activity_id))
 
     @roles_allowed(*WRITERS)
     @blp.response(201, s.CheckInRead)
@@ -108,10 +98,8 @@ class CheckIns(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": s.CheckInCreate}}})
     def post(self, activity_id):
         """Check a person in (safe to retry; the same person twice counts once)."""
-        raw = _json_body() | {"activity_id": str(activity_id)}
-        return grouped_writes(recording.recorder).record_one(
-            get_db().session, current_principal(), "checkin", raw
-        )
+        raw = json_object_body() | {"activity_id": str(activity_id)}
+        return service.record_one(get_db().session, current_principal(), "checkin", raw)
 
 
 @blp.route("/vocabularies")
@@ -126,10 +114,3 @@ class Vocabularies(MethodView):
             "audiences": AUDIENCES,
             "languages": LANGUAGES,
         }
-
-
-def _json_body():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "Send a JSON object.", code="bad_request")
-    return body

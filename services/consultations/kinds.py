@@ -5,11 +5,10 @@ from datetime import UTC
 
 from services.consultations.facts import facts
 from services.consultations.models import Consultation
+from services.consultations.pii import keyed_digest
 from services.consultations.schemas import ConsultationCreate
 from shared import registry_client
-from shared.auth import current_principal
 from shared.clock import LOCAL_ZONE
-from shared.pii import keyed_digest
 from shared.record_kinds import RecordKind, outcome, registry_tree
 from shared.records import FORBIDDEN, INVALID
 
@@ -34,13 +33,13 @@ class ConsultationKind(RecordKind):
         "status", "resident_enc",
     )  # fmt: skip
 
-    def values(self, content, record=None):
+    def values(self, recorder, content, record=None):
         """Columns from validated content; the advisor is the caller (or the record's; None
         before an admin's correction has read it)."""
         if record is not None:
             advisor_id = record.advisor_id
         else:
-            advisor_id = current_principal().scope.get("advisor_id")
+            advisor_id = recorder.principal.scope.get("advisor_id")
         return {
             "advisor_id": None if advisor_id is None else str(advisor_id),
             "village_code": content["village_code"],

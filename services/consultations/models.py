@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import DeclarativeBase, Mapped
 
-from shared.pii import decrypt_json, encrypt_json
+from services.consultations.pii import decrypt_json, encrypt_json
 from shared.records import VersionedRecord
 
 

@@ -3,10 +3,10 @@
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates
 
+from services.consultations.pii import id_number_problem, mask_id_number
 from shared.auth import current_principal
 from shared.input_schema import InputSchema, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone
-from shared.pii import id_number_problem, mask_id_number
 from shared.record_schemas import RecordListQuery, page_schema, version_field
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")

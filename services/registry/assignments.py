@@ -10,6 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from services.registry.models import Advisor, Assignment, Village
+from services.registry.writes import registry_write
 from shared.db import get_or_404
 from shared.errors import ApiError
 from shared.feed import append_change
@@ -62,6 +63,7 @@ def _referenced(session, village_code, advisor_id):
     return village
 
 
+@registry_write
 def assign(session, *, village_code, advisor_id, valid_from, valid_to=None):
     """Assign an advisor to a village from a date; return (new assignment, closed or None)."""
     village = _referenced(session, village_code, advisor_id)
@@ -93,6 +95,7 @@ def assign(session, *, village_code, advisor_id, valid_from, valid_to=None):
     return assignment, closed
 
 
+@registry_write
 def end(session, *, assignment_id, valid_to):
     """End an open-ended assignment on a date (inclusive)."""
     assignment = get_or_404(session, Assignment, assignment_id, "assignment")

@@ -5,15 +5,17 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from services.registry.spreadsheets import read_table
 from services.registry.transfer import import_file
+from services.registry.writes import registry_write
 from shared.db import get_db
 from shared.errors import ApiError
-from shared.spreadsheets import read_table
 
 registry_cli = AppGroup("registry", help="Load and check the registry.")
 MOYU_DATA = Path(__file__).parent / "data"
 
 
+@registry_write
 def load_directory(session, folder):
     """Import villages.csv, advisors.csv and assignments.csv from a folder, in that order."""
     reports = []
@@ -35,7 +37,6 @@ def load_moyu(folder):
     except ApiError as exc:
         session.rollback()
         raise click.ClickException(f"{exc.message} {exc.fields or ''}") from None
-    session.commit()
     for report in reports:
         click.echo(
             f"  {report['kind']:<12} {report['rows']:>4} rows: {report.get('created', 0)} created, "

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from services.registry.models import Advisor, Township, Village
+from services.registry.writes import registry_write
 from shared.db import get_or_404
 from shared.errors import ApiError
 from shared.feed import append_change
@@ -92,6 +93,7 @@ def _licence_taken(session, licence_no, except_id=None):
     return session.scalar(query) is not None
 
 
+@registry_write
 def create_advisor(session, **values):
     """Register an advisor; 409 if the licence number is already registered."""
     if _licence_taken(session, values["licence_no"]):
@@ -104,6 +106,7 @@ def create_advisor(session, **values):
     return advisor
 
 
+@registry_write
 def update_advisor(session, *, advisor_id, version, **changes):
     """Change an advisor; a stale `version` is 409 (someone changed it meanwhile)."""
     advisor = get_advisor(session, advisor_id=advisor_id)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from services.registry import assignments, directory
 from services.registry.models import Advisor, Assignment, Village
 from services.registry.schemas import LANGUAGES, LICENCE
+from services.registry.writes import registry_write
 from shared.errors import ApiError
 from shared.feed import append_change
 
@@ -246,6 +247,7 @@ IMPORTERS = {
 }
 
 
+@registry_write
 def import_file(session, *, kind, header, rows):
     """Import one file into the registry in the caller's transaction; return the report."""
     return {"kind": kind, "rows": len(rows)} | IMPORTERS[kind](session, header, rows)

@@ -4,6 +4,7 @@ import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
+from services.registry.spreadsheets import FORMATS, read_table, write_table
 from services.registry.transfer import COLUMNS, export_rows, import_file
 from shared.auth import current_principal
 from shared.blueprint import Blueprint
@@ -11,7 +12,6 @@ from shared.db import get_db
 from shared.errors import ApiError
 from shared.masking import mask_phone
 from shared.scopes import roles_allowed
-from shared.spreadsheets import FORMATS, read_table, write_table
 
 transfer_blp = Blueprint("registry-transfer", __name__, description="Bulk import and export.")
 KINDS = list(COLUMNS)
@@ -48,9 +48,7 @@ class Import(MethodView):
         _known_kind(kind)
         header, rows = read_table(upload["file"].filename or "", upload["file"].read())
         session = get_db().session
-        report = import_file(session, kind=kind, header=header, rows=rows)
-        session.commit()
-        return report
+        return import_file(session, kind=kind, header=header, rows=rows)
 
 
 @transfer_blp.route("/export/<kind>")

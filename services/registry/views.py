@@ -70,7 +70,6 @@ class Advisors(MethodView):
     def post(self, body):
         """Register an advisor (admins)."""
         advisor = directory.create_advisor(_session(), **body)
-        _session().commit()
         return advisor
 
 
@@ -88,7 +87,6 @@ class AdvisorById(MethodView):
     def patch(self, body, advisor_id):
         """Change an advisor; send the version you read (stale → 409)."""
         advisor = directory.update_advisor(_session(), advisor_id=advisor_id, **body)
-        _session().commit()
         return advisor
 
 
@@ -126,7 +124,6 @@ class Assignments(MethodView):
     def post(self, body):
         """Assign an advisor to a village from a date; closes the previous open assignment."""
         made, closed = assignments.assign(_session(), **body)
-        _session().commit()
         return {"assignment": made, "closed": closed}
 
 
@@ -138,7 +135,6 @@ class EndAssignment(MethodView):
     def post(self, body, assignment_id):
         """End an open-ended assignment on a date (inclusive)."""
         ended = assignments.end(_session(), assignment_id=assignment_id, **body)
-        _session().commit()
         return ended
 
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.accounts import run_flask_command
-from tests.support.processes import RedisServer, ServiceProcess, component_env
+from tests.support.processes import RedisServer, ServiceProcess, component_env, migrate
 
 
 @contextmanager
@@ -16,6 +16,7 @@ def moyu_registry(prefix):
     processes = [RedisServer(var_dir / "redis")]
     try:
         env = component_env(var_dir, processes[0].url)
+        migrate("registry", env)
         run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
         processes.append(ServiceProcess("registry", env=env, var_dir=var_dir).wait_ready())
         yield var_dir, env | {"REGISTRY_URL": processes[-1].url}, processes

@@ -1,5 +1,6 @@
-"""`make bench`: activities write throughput against a bare Flask + SQLite insert (3
-rounds; the median printed), reads through the gateway against a bare two-hop GET
+"""`make bench`: activity writes through the gateway against a bare two-hop pair
+(tests/bench/gateway.py), activities write throughput against a bare Flask + SQLite insert
+(3 rounds; the median printed), reads through the gateway against a bare two-hop GET
 (tests/bench/reads.py), the freshness of figures at 500 writes/s (tests/bench/freshness.py),
 and a full rebuild of a million activities against a raw SQLite GROUP BY
 (tests/bench/rebuild.py).
@@ -14,18 +15,15 @@ machine was in the same run. Bodies are written to JSON before the clock starts.
 `python -m tests.bench instructions` counts what a batch item costs (tests/bench/instructions.py).
 """
 
-import json
 import sys
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import freshness, instructions, moyu_registry, reads, rebuild
+from tests.bench import freshness, gateway, instructions, moyu_registry, reads, rebuild
 from tests.bench.bodies import BATCH_SIZE, activity, batch
+from tests.bench.timing import CLIENTS, alternating_rates, sending_time
 from tests.support.processes import (
     BIN_DIR,
     ManagedProcess,
@@ -34,14 +32,10 @@ from tests.support.processes import (
     wait_for,
 )
 
-CLIENTS = 8
 ROUNDS = 3  # the median round is printed
 SINGLE_REQUESTS = 1000  # per round, sent in slices that alternate bare and ours:
 SLICES = 4  # this VM's speed drifts within seconds, and so hits both alike
 BATCHES = 2 * CLIENTS  # per round: every client sends as many (no half-idle last round)
-
-
-JSON_BODY = {"Content-Type": "application/json"}
 
 
 def batch_bodies():
@@ -52,39 +46,6 @@ def batch_bodies():
 def throughput(url, bodies, headers, items_per_request=1):
     """Send the bodies from CLIENTS threads; return items per second."""
     return len(bodies) * items_per_request / sending_time(url, bodies, headers)
-
-
-def sending_time(url, bodies, headers):
-    """Send the bodies from CLIENTS threads, each on a connection of its own and taking
-    the next body when answered; return the seconds it took. (Bodies used to be tied to
-    connections by their number: a worker holding 5 of the 8 connections then got 5/8 of
-    the bodies while the other went idle.)"""
-    own = threading.local()
-    payloads = [json.dumps(body).encode() for body in bodies]  # not the service's work
-    headers = headers | JSON_BODY
-
-    def send(payload):
-        if not hasattr(own, "session"):
-            own.session = requests.Session()
-        answer = own.session.post(url, data=payload, headers=headers, timeout=60)
-        assert answer.status_code in (200, 201), answer.text[:300]
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(CLIENTS) as pool:
-        list(pool.map(send, payloads))
-    return time.perf_counter() - started
-
-
-def alternating_rates(bare_url, our_url, bodies, headers):
-    """Items per second of the bare insert and of ours, the bodies sent in SLICES slices
-    that alternate between the two."""
-    size = len(bodies) // SLICES
-    bare_seconds = our_seconds = 0.0
-    for start in range(0, size * SLICES, size):
-        part = bodies[start : start + size]
-        bare_seconds += sending_time(bare_url, part, {})
-        our_seconds += sending_time(our_url, part, headers)
-    return size * SLICES / bare_seconds, size * SLICES / our_seconds
 
 
 def start_bare(var_dir, env):
@@ -136,7 +97,7 @@ def activities_benchmark():
         for number in range(1, ROUNDS + 1):
             bodies = [activity(n) for n in range(SINGLE_REQUESTS)]
             bare_rate, single_rate = alternating_rates(
-                f"{bare_url}/insert", f"{activities.url}/activities", bodies, headers
+                f"{bare_url}/insert", f"{activities.url}/activities", bodies, headers, SLICES
             )
             singles.append((bare_rate, single_rate))
             bare_batch_rate = throughput(f"{bare_url}/insert-many", batch_bodies(), {}, BATCH_SIZE)
@@ -163,6 +124,7 @@ def activities_benchmark():
 
 BENCHMARKS = {
     "activities": activities_benchmark,
+    "gateway": gateway.run,
     "reads": reads.run,
     "freshness": freshness.run,
     "rebuild": rebuild.run,

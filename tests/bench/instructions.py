@@ -25,6 +25,7 @@ from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
 from tests.bench import moyu_registry
 from tests.bench.bodies import BATCH_SIZE, batch
+from tests.support.apps import migrated
 
 BATCHES = 4
 TOTAL = re.compile(r"Collected : (\d+)")
@@ -86,13 +87,15 @@ def _client(side, folder):
         return bare_app.create_app().test_client(), "/insert-many", {}
     from services.activities import create_app
 
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder}/activities.db",
-            "REDIS_URL": os.environ["REDIS_URL"],
-            "SERVICE_URLS": {"registry": os.environ["REGISTRY_URL"]},
-            "LOG_LEVEL": "WARNING",
-        }
+    app = migrated(
+        create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{folder}/activities.db",
+                "REDIS_URL": os.environ["REDIS_URL"],
+                "SERVICE_URLS": {"registry": os.environ["REGISTRY_URL"]},
+                "LOG_LEVEL": "WARNING",
+            }
+        )
     )
     token = issue_token(DEMO_TOKEN_SIGNING_KEY, subject="1", role="admin")
     return app.test_client(), "/activities/batch", {"Authorization": f"Bearer {token}"}

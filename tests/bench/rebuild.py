@@ -18,6 +18,7 @@ from services.stats import create_app as create_stats
 from services.stats import figures
 from services.stats.jobs import rebuild
 from shared.redis_client import get_redis
+from tests.support.apps import migrated
 from tests.support.processes import (
     RedisServer,
     start_recording_services,
@@ -88,8 +89,10 @@ def run():
     """Fill, time the baseline and the rebuild, print the ratio."""
     var_dir = Path(tempfile.mkdtemp(prefix="pufa-bench-rebuild-"))
     database = var_dir / "activities" / "activities.db"
-    create_activities(
-        {"DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    migrated(
+        create_activities(
+            {"DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": "redis://127.0.0.1:1/0"}
+        )
     )
     fill(database, ROWS)
     started = time.perf_counter()

@@ -12,16 +12,10 @@ import redis
 import requests
 
 from deploy.redis_server import bundled_redis_server, redis_arguments
+from shared.components import BY_NAME, RECORDING
 from shared.config import REPO_ROOT
 
 BIN_DIR = Path(sys.executable).parent
-APP_TARGETS = {
-    "registry": "services.registry:create_app()",
-    "activities": "services.activities:create_app()",
-    "consultations": "services.consultations:create_app()",
-    "stats": "services.stats:create_app()",
-    "gateway": "gateway:create_app()",
-}
 
 
 def free_port():
@@ -128,10 +122,21 @@ def start_components(ports, *, env, var_dir):
     return started
 
 
+def migrate(component, env):
+    """Bring a component's database to its schema's head, as `make run` does first."""
+    if BY_NAME[component].database:
+        command = [sys.executable, "-m", "deploy.migrate", component]
+        done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"migrating {component} failed:\n{done.stderr[-2000:]}")
+
+
 class ServiceProcess(ManagedProcess):
-    """One component (a service or the gateway) under gunicorn, as the Procfile runs it."""
+    """One component (a service or the gateway) under gunicorn, as `make run` starts it,
+    its database migrated first."""
 
     def __init__(self, component, *, env, var_dir, port=None):
+        migrate(component, env)
         self.component = component
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -142,7 +147,7 @@ class ServiceProcess(ManagedProcess):
             "-c", str(REPO_ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind", f"127.0.0.1:{self.port}",
             "--control-socket", str(run_dir / f"{component}-{self.port}.ctl"),
-            APP_TARGETS[component],
+            f"{BY_NAME[component].app}()",
         ]  # fmt: skip
         super().__init__(command, env=env, log_path=Path(var_dir) / f"{component}.log")
 
@@ -160,7 +165,7 @@ class ServiceProcess(ManagedProcess):
             return False
 
 
-RECORDING_SERVICES = ("registry", "activities", "consultations")
+RECORDING_SERVICES = RECORDING
 
 
 def wire(names, var_dir, redis_url, **settings):
@@ -179,5 +184,6 @@ def start_recording_services(var_dir, redis_url, **settings):
     from tests.support.accounts import run_flask_command
 
     ports, env = wire(RECORDING_SERVICES, var_dir, redis_url, **settings)
+    migrate("registry", env)
     run_flask_command(env, "services.registry:create_app", "registry", "load-moyu")
     return start_components(ports, env=env, var_dir=var_dir), env

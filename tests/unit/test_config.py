@@ -3,6 +3,17 @@
 import pytest
 
 from shared.config import DEMO_TOKEN_SIGNING_KEY, ConfigError, load_config
+from tests.support.processes import ServiceProcess, component_env
+
+PRODUCTION_PLACES = {
+    "REDIS_URL": "redis://cache:6379/0",
+    "REGISTRY_DATABASE_URL": "postgresql://db/r",
+}
+PRODUCTION_KEYS = {
+    "ENV": "production",
+    "TOKEN_SIGNING_KEY": "k" * 48,
+    "PII_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZy0wMDA=",
+}
 
 
 def test_defaults_are_embedded():
@@ -41,7 +52,8 @@ def test_production_accepts_real_keys_and_refuses_the_demo_pii_key():
     pii_key = "cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZy0wMDA="
     config = load_config(
         "registry",
-        environ={"ENV": "production", "TOKEN_SIGNING_KEY": key, "PII_ENCRYPTION_KEY": pii_key},
+        environ=PRODUCTION_PLACES
+        | {"ENV": "production", "TOKEN_SIGNING_KEY": key, "PII_ENCRYPTION_KEY": pii_key},
     )
     assert config["TOKEN_SIGNING_KEY"] == key and config["PII_ENCRYPTION_KEY"] == pii_key
 
@@ -49,3 +61,20 @@ def test_production_accepts_real_keys_and_refuses_the_demo_pii_key():
 def test_short_keys_are_refused():
     with pytest.raises(ConfigError, match="32 bytes"):
         load_config("registry", environ={"TOKEN_SIGNING_KEY": "short"})
+
+
+def test_production_needs_every_database_url_and_redis_named():
+    with pytest.raises(ConfigError, match="ACTIVITIES_DATABASE_URL, REDIS_URL"):
+        load_config("activities", environ=PRODUCTION_KEYS)
+    with pytest.raises(ConfigError, match=r"needs REDIS_URL set"):
+        load_config("stats", environ=PRODUCTION_KEYS)  # stats keeps no database
+    given = {"REDIS_URL": "redis://cache:6379/0", "ACTIVITIES_DATABASE_URL": "postgresql://db/a"}
+    config = load_config("activities", environ=PRODUCTION_KEYS | given)
+    assert config["DATABASE_URL"] == "postgresql://db/a"
+
+
+def test_a_production_process_missing_its_database_refuses_to_start(tmp_path, redis_server):
+    env = component_env(tmp_path, redis_server.url, PRODUCTION_KEYS)
+    env.pop("CONSULTATIONS_DATABASE_URL", None)
+    with pytest.raises(RuntimeError, match="CONSULTATIONS_DATABASE_URL"):
+        ServiceProcess("consultations", env=env, var_dir=tmp_path)

@@ -1,92 +1,88 @@
-"""SQLite writers of one process take turns at a Python lock; it must always be released."""
+"""A transaction that says it writes holds SQLite's write lock from its first statement
+to its end; any other transaction only reads and keeps no writer waiting."""
 
-import subprocess
-import sys
+import sqlite3
 
+import pytest
 import sqlalchemy as sa
 
 from shared import db
-from shared.config import REPO_ROOT
-from shared.db import writer_lock
-from shared.writer_lock import WriterLock
+from shared.errors import ApiError
+from tests.support.registry_calls import write_locked
 
 
-def test_a_write_transaction_holds_the_writer_lock_until_it_ends(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'w.db'}")
-    with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE t (x INTEGER)"))
-        assert writer_lock(engine).locked()
-    assert not writer_lock(engine).locked()
-    connection = engine.connect()
-    connection.begin()
-    connection.execute(sa.text("INSERT INTO t VALUES (1)"))
-    connection.rollback()
-    connection.close()
-    assert not writer_lock(engine).locked()
-
-
-def test_a_writer_whose_connection_dies_releases_the_writer_lock(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'w.db'}")
-    connection = engine.connect()
-    connection.begin()
-    assert writer_lock(engine).locked()
-    connection.invalidate()
-    assert not writer_lock(engine).locked()
-    with engine.begin() as other:  # the next writer is not kept waiting
-        other.execute(sa.text("CREATE TABLE t (x INTEGER)"))
-
-
-def test_holding_writers_off_takes_the_writer_lock_and_gives_it_back(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'w.db'}")
-    with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE t (x INTEGER)"))
-    with db.writers_held(engine):
-        assert writer_lock(engine).locked()
-    assert not writer_lock(engine).locked()
-
-
-def test_the_writer_lock_keeps_writers_of_other_processes_waiting(tmp_path):
-    """gunicorn workers queue on the lock file too, not only on SQLite's busy handler."""
+@pytest.fixture
+def database(tmp_path):
     path = str(tmp_path / "w.db")
-    command = [sys.executable, "-c", HOLD_THE_WRITER_LOCK, path]
-    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
-    with subprocess.Popen(command, cwd=REPO_ROOT, **pipes) as holder:
-        try:
-            assert holder.stdout.readline().strip() == "holding"
-            here = WriterLock(path)
-            assert not here.acquire(timeout=0.2)
-            assert not here.locked()  # a failed try leaves nothing held
-            holder.stdin.write("release\n")
-            holder.stdin.flush()
-            assert here.acquire(timeout=10)
-            here.release()
-        finally:
-            holder.kill()
-
-
-HOLD_THE_WRITER_LOCK = """
-import sys
-from shared.writer_lock import WriterLock
-lock = WriterLock(sys.argv[1])
-assert lock.acquire(timeout=5)
-print("holding", flush=True)
-sys.stdin.readline()
-lock.release()
-print("released", flush=True)
-sys.stdin.readline()
-"""
-
-
-def test_a_commit_of_a_few_thousand_pages_leaves_them_in_the_log(tmp_path):
-    """A large batch's commit does not copy the log back into the database itself (the
-    checkpoint comes once the log passes WAL_CHECKPOINT_PAGES)."""
-    path = tmp_path / "big.db"
     engine = db.make_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE t (x BLOB)"))
-        insert = sa.text("INSERT INTO t VALUES (randomblob(3000))")
-        connection.execute(insert, [{}] * 2500)  # ~2,500 pages: past SQLite's own 1,000
-    log = tmp_path / "big.db-wal"
-    assert log.stat().st_size > 2500 * 4096
-    assert path.stat().st_size < 100 * 4096  # nothing copied back yet
+    with engine.connect() as connection:
+        connection.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+        connection.commit()
+    yield path, engine
     engine.dispose()
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_first_statement_to_its_end(database):
+    path, engine = database
+    session = db.AppSession(bind=engine)
+    with db.write_transaction(session):
+        assert not write_locked(path)  # nothing asked yet: no writer kept waiting
+        session.execute(sa.text("SELECT count(*) FROM t"))
+        assert write_locked(path)
+        session.execute(sa.text("INSERT INTO t VALUES (1)"))
+    assert not write_locked(path)
+    assert session.scalar(sa.text("SELECT count(*) FROM t")) == 1
+    session.close()
+
+
+def test_a_failed_write_transaction_rolls_back_and_lets_go(database):
+    path, engine = database
+    session = db.AppSession(bind=engine)
+    with pytest.raises(RuntimeError), db.write_transaction(session):
+        session.execute(sa.text("INSERT INTO t VALUES (1)"))
+        raise RuntimeError("the rule refused it")
+    assert not write_locked(path)
+    assert session.scalar(sa.text("SELECT count(*) FROM t")) == 0
+    session.close()
+
+
+def test_a_read_takes_no_write_lock(database):
+    path, engine = database
+    session = db.AppSession(bind=engine)
+    session.execute(sa.text("SELECT count(*) FROM t"))
+    assert session.in_transaction()
+    assert not write_locked(path)
+    session.close()
+
+
+def test_a_writer_that_cannot_have_its_turn_is_a_503(database, monkeypatch):
+    path, _engine = database
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_SECONDS", 0)
+    impatient = db.make_engine(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        session = db.AppSession(bind=impatient)
+        with pytest.raises(ApiError) as refused, db.write_transaction(session):
+            session.execute(sa.text("INSERT INTO t VALUES (1)"))
+        assert refused.value.status == 503
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        impatient.dispose()
+
+
+def test_a_writer_whose_connection_dies_lets_the_next_writer_in(database):
+    path, engine = database
+    connection = engine.connect().execution_options(**{db.WRITING: True})
+    connection.begin()
+    assert write_locked(path)
+    connection.invalidate()
+    assert not write_locked(path)
+
+
+def test_holding_writers_off_takes_the_write_lock_and_gives_it_back(database):
+    path, engine = database
+    with db.writers_held(engine):
+        assert write_locked(path)
+    assert not write_locked(path)

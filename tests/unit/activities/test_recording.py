@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from shared import aggregates, registry_client
+from tests.support.processes import wait_for
 from tests.support.registry_calls import watch_registry_calls
 from tests.unit.activities.conftest import OTHER_TOWNSHIP
 
@@ -249,6 +250,8 @@ def test_the_aggregate_is_exactly_its_feed_position_while_writes_go_on(
     for writer in writers:
         writer.start()
     try:
+        # Aggregate once the writes are under way (a first write asks the registry first).
+        wait_for(lambda: len(statuses) >= 2, 30, "the first writes")
         client, service = activities_app.test_client(), auth_header("service")
         answers = []
         for _ in range(8):

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from services.consultations import create_app
-from shared.pii import ID_CHECK_CHARS, ID_WEIGHTS
+from services.consultations.pii import ID_CHECK_CHARS, ID_WEIGHTS
 
 VILLAGE = "653222100001"  # served by advisor 1 in the Moyu registry from 2024-01-01
 

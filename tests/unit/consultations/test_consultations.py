@@ -2,10 +2,13 @@
 
 import requests
 
-from shared.auth import issue_token
+from services.consultations.kinds import CONSULTATION
+from shared.auth import Principal, issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY
+from shared.db import get_db
 from shared.input_schema import NOT_UNICODE
 from shared.messages import EXACT
+from shared.recording import Recorder
 from tests.support.registry_calls import watch_registry_calls
 from tests.unit.consultations.conftest import id_number
 
@@ -210,3 +213,24 @@ def test_a_time_outside_the_plausible_years_is_refused(api, advisor, make_consul
     answer = api.post("/consultations", json=body, headers=advisor())
     assert answer.status_code == 422
     assert list(answer.get_json()["error"]["fields"]) == ["occurred_at"]
+
+
+def test_a_second_write_asks_the_registry_nothing(
+    api, consultations_app, advisor, make_consultation, monkeypatch
+):
+    calls = watch_registry_calls(consultations_app, monkeypatch)
+    for _ in range(2):
+        answer = api.post("/consultations", json=make_consultation(), headers=advisor())
+        assert answer.status_code == 201
+    assert sorted(path for path, _locked in calls) == ["/advisors/1/villages", "/villages"]
+
+
+def test_a_consultation_is_recorded_under_the_recorder_s_caller(
+    consultations_app, make_consultation
+):
+    """Not under whoever the request's global state names: outside any request too."""
+    second = Principal("acct-2", "advisor", {"advisor_id": "2"})
+    with consultations_app.app_context():
+        recorder = Recorder(get_db().session, second, [CONSULTATION])
+        content = CONSULTATION.create_schema.load(make_consultation())
+        assert CONSULTATION.values(recorder, content)["advisor_id"] == "2"

@@ -5,6 +5,7 @@ import pytest
 from gateway import create_app
 from gateway.accounts import service
 from shared.db import get_db
+from tests.support.apps import migrated
 
 PASSWORD = "correct-horse-battery"
 
@@ -12,13 +13,12 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture
 def gateway_app(tmp_path, redis_url):
     """A gateway on a fresh database; services are not running (none is needed here)."""
-    return create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-            "REDIS_URL": redis_url,
-            "ACCESS_TOKEN_TTL": 60,
-        }
-    )
+    config = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+        "REDIS_URL": redis_url,
+        "ACCESS_TOKEN_TTL": 60,
+    }
+    return migrated(create_app(config))
 
 
 @pytest.fixture

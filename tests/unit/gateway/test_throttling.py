@@ -5,6 +5,7 @@ import time
 import pytest
 
 from gateway import create_app
+from tests.support.apps import migrated
 
 
 def test_failed_logins_slow_then_lock_an_account(gw, make_account, login):
@@ -41,13 +42,12 @@ def test_a_success_clears_the_account_failures(gw, make_account, login, redis_se
 
 @pytest.fixture
 def tight_gateway(tmp_path, redis_url):
-    return create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-            "REDIS_URL": redis_url,
-            "RATE_LIMIT_PER_ADDRESS": "5 per minute",
-        }
-    ).test_client()
+    config = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+        "REDIS_URL": redis_url,
+        "RATE_LIMIT_PER_ADDRESS": "5 per minute",
+    }
+    return migrated(create_app(config)).test_client()
 
 
 def test_general_rate_limit_is_429_in_the_shared_shape(tight_gateway):

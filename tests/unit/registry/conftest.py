@@ -7,6 +7,7 @@ import pytest
 from services.registry import create_app
 from services.registry.cli import MOYU_DATA, load_directory
 from shared.db import get_db
+from tests.support.apps import migrated
 
 LICENCE = "16532222015100{:03d}"
 
@@ -15,11 +16,10 @@ LICENCE = "16532222015100{:03d}"
 def moyu_template(tmp_path_factory, redis_server):
     """A registry database file loaded once with the shipped Moyu files."""
     path = tmp_path_factory.mktemp("moyu") / "registry.db"
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": redis_server.url})
+    app = migrated(create_app({"DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": redis_server.url}))
     with app.app_context():
         session = get_db().session
         load_directory(session, MOYU_DATA)
-        session.commit()
         session.remove()
         # Closing the last connection checkpoints the WAL into the main file.
         get_db().engine.dispose()
@@ -32,7 +32,7 @@ def registry_app(tmp_path, redis_url, request):
     path = tmp_path / "registry.db"
     if "moyu" in request.fixturenames:
         shutil.copy(request.getfixturevalue("moyu_template"), path)
-    return create_app({"DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": redis_url})
+    return migrated(create_app({"DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": redis_url}))
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""Reading and correcting activities: update with a version, void with a reason, history."""
+"""The activities rules: reading, recording and correcting activities and check-ins."""
 
 import sqlalchemy as sa
 
 from services.activities import recording
 from services.activities.models import Activity, CheckIn
-from shared.db import get_or_404
-from shared.records import record_page
+from shared import recording as shared_recording
+from shared.db import get_or_404, writing
+from shared.records import read_history, record_page
 
 
 def get_activity(session, principal, activity_id):
@@ -21,6 +22,20 @@ def _visible(principal, activity):
     return True
 
 
+@writing
+def record_one(session, principal, kind_name, raw):
+    """Record one activity or check-in under its client id: (record, 201) new, (record,
+    200) a duplicate, or the error its outcome stands for."""
+    return recording.recorder(session, principal).record_one(kind_name, raw)
+
+
+@writing
+def record_batch(session, principal, body):
+    """Record a batch of activities and check-ins; each item answers for itself."""
+    return shared_recording.record_batch(recording.recorder(session, principal), body)
+
+
+@writing
 def update_activity(session, principal, activity_id, content):
     """Correct an activity; `version` must be the current one (stale → 409)."""
     return recording.recorder(session, principal).revise(
@@ -28,6 +43,7 @@ def update_activity(session, principal, activity_id, content):
     )
 
 
+@writing
 def void_activity(session, principal, activity_id, *, version, reason):
     """Void an activity with a reason: it stays on record but adds nothing to the figures."""
     activity = get_activity(session, principal, activity_id)
@@ -57,3 +73,9 @@ def checkins_of(session, principal, activity_id):
     return session.scalars(
         sa.select(CheckIn).where(CheckIn.activity_id == activity_id).order_by(CheckIn.checked_in_at)
     ).all()
+
+
+def history_of(session, principal, activity_id):
+    """Every version of an activity the caller may see, oldest first."""
+    get_activity(session, principal, activity_id)
+    return read_history(session, entity=recording.ACTIVITY.name, record_id=activity_id)
