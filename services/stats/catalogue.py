@@ -25,6 +25,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+from shared.components import RECORDING
 from shared.errors import ApiError
 
 CADRE_STUDY = "法治讲堂·逢九必讲"  # one of the activities' types (a contract test checks)
@@ -142,9 +143,10 @@ CONSULTATIONS = Source(
     total="category",
 )
 SOURCES = (ACTIVITIES, CONSULTATIONS)
-# Every feed the worker follows: the counted sources, and the registry's (its position
-# names the state that names and coverage were asked at).
-FEEDS = ("registry", *(source.name for source in SOURCES))
+# Every feed the worker follows: the recording components' (shared/components.py): the
+# counted sources, and the registry's, whose position names the state that names and
+# coverage were asked at.
+FEEDS = RECORDING
 BY_ENTITY = {source.entity: source for source in SOURCES}
 METRICS = {metric.name: (source, metric) for source in SOURCES for metric in source.metrics}
 # What a figure may be broken down by: any source's breakdown, and the finer areas.

@@ -30,3 +30,8 @@ def test_labels_and_names_change_no_scheme(monkeypatch):
     )
     monkeypatch.setattr(catalogue, "SOURCES", (catalogue.ACTIVITIES, relabelled))
     assert catalogue._scheme() == catalogue.SCHEME
+
+
+def test_every_counted_source_is_a_recording_component_the_worker_follows():
+    assert {source.name for source in catalogue.SOURCES} < set(catalogue.FEEDS)
+    assert catalogue.FEEDS[0] == "registry"  # its names and coverage are asked, not counted
