@@ -23,15 +23,17 @@ PARTS = min(4, os.cpu_count() or 1)
 
 class AggregateSpec:
     """What a service lets a rebuild sum: its model, the columns one may group by (and
-    `month`, the YYYY-MM of `day`), and each metric's SQL expression (a count or a sum)."""
+    `month`, the YYYY-MM of `day`), each metric's SQL expression (a count or a sum), and
+    the SQL of any column its facts carry as other than stored (`computed`)."""
 
-    def __init__(self, model, *, columns, metrics):
+    def __init__(self, model, *, columns, metrics, computed=None):
         self.model, self.columns, self.metrics = model, set(columns) | {"month"}, metrics
+        self.computed = {"month": sa.func.substr(sa.cast(model.day, sa.String), 1, 7)}
+        self.computed |= computed or {}
 
     def grouping_column(self, name):
-        if name == "month":
-            return sa.func.substr(sa.cast(self.model.day, sa.String), 1, 7)
-        return getattr(self.model, name)
+        """The SQL of a column to group by."""
+        return self.computed.get(name, getattr(self.model, name, None))
 
     def statement(self, grouping, part=None):
         """The grouped sums of the active records (of one SQLite part: (index, parts))."""

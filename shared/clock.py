@@ -14,3 +14,8 @@ def utcnow():
 def local_today():
     """Today's date in the county."""
     return datetime.now(LOCAL_ZONE).date()
+
+
+def days_after(day, stored_moment):
+    """Whole days from `day` to a stored (naive UTC) moment's date in the county."""
+    return (stored_moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date() - day).days

@@ -93,6 +93,7 @@ EXACT = {
     "Before valid_from.": "早于起始日期。",
     "Is in the future.": "不能晚于现在。",
     "No such village in this township.": "该乡镇没有这个村(社区)。",
+    "No such township in the registry.": "登记册中没有这个乡镇。",
     "Outside your township.": "不在您所在的乡镇。",
     "This person already checked in.": "此人已签到。",
     "This consultation was recorded by another advisor.": "这条咨询是另一位法律顾问登记的。",

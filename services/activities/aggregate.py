@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from services.activities.facts import DIMENSIONS
+from services.activities.facts import DIMENSIONS, lateness
 from services.activities.models import Activity
 from services.activities.vocabularies import CADRE_STUDY
 from shared.aggregates import AggregateSpec
@@ -21,4 +21,9 @@ METRICS = {
 }
 
 
-SPEC = AggregateSpec(Activity, columns=DIMENSIONS, metrics=METRICS)
+SPEC = AggregateSpec(
+    Activity,
+    columns=DIMENSIONS,
+    metrics=METRICS,
+    computed={"late": sa.case((Activity.late, lateness(True)), else_=lateness(False))},
+)

@@ -12,7 +12,12 @@ from shared.records import VOID
 
 # The columns the figures are kept by (and a rebuild may group by): every breakdown of the
 # stats catalogue's activities, and where and when it took place.
-DIMENSIONS = ("day", "township_code", "village_code", "type", "organiser", "audience")
+DIMENSIONS = ("day", "township_code", "village_code", "type", "organiser", "audience", "late")
+
+
+def lateness(late):
+    """A record's `late` as the figures name it: "true" or "false" (the list filter's)."""
+    return "true" if late else "false"
 
 
 def attendances(activity):
@@ -30,6 +35,7 @@ def facts(activity):
         "activity_id": activity.id,
         **{name: getattr(activity, name) for name in DIMENSIONS},
         "day": activity.day.isoformat(),
+        "late": lateness(activity.late),
         "sessions": 1,
         "attendances": counted,
         "online_reach": activity.online_reach,

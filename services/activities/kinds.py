@@ -9,7 +9,7 @@ from flask import current_app
 
 from services.activities.facts import facts
 from services.activities.models import Activity, CheckIn
-from services.activities.periods import PeriodGate
+from services.activities.periods import PeriodGate, period_of
 from services.activities.schemas import ActivityCreate, CheckInCreate
 from shared.clock import LOCAL_ZONE
 from shared.record_kinds import RecordKind, outcome, registry_tree
@@ -102,6 +102,8 @@ class ActivityKind(RecordKind):
         """A new activity, with no check-ins yet."""
         activity = super().build(recorder, record_id, digest, values)
         activity.checkins = 0
+        gate = recorder.memo("period_gate", lambda: PeriodGate(recorder.session))
+        activity.late = period_of(activity.day) in gate.closed
         return activity
 
     def facts(self, record):

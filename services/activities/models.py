@@ -33,6 +33,9 @@ class Activity(VersionedRecord, Base):
     languages: Mapped[list] = mapped_column(sa.JSON)
     notes: Mapped[str]
     client_recorded_at: Mapped[datetime | None]
+    # Recorded while its month was closed (by an exception, or by an admin): it arrived
+    # after the month's figures may have been reported.
+    late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class CheckIn(Base):

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
+from shared.clock import days_after
 from shared.input_schema import InputSchema, plausible_moment, storable
 from shared.masking import mask_name
 from shared.record_schemas import RecordListQuery, page_schema, version_field
@@ -111,7 +112,17 @@ class ActivityRead(ma.Schema):
     recorded_by = fields.String()
     client_recorded_at = fields.DateTime(allow_none=True)
     recorded_at = fields.DateTime()
+    late = fields.Boolean(
+        metadata={"description": "Recorded while its month was closed (by an exception)."}
+    )
+    recorded_days_after = fields.Method(
+        "days_after", metadata={"description": "Days from the activity to its recording."}
+    )
     duplicate = fields.Boolean()
+
+    def days_after(self, activity):
+        """Whole days, in county time, from the day it took place to when it was recorded."""
+        return days_after(activity.day, activity.recorded_at)
 
     def attendance_figure(self, activity):
         """Attendances (人次): the larger of the headcount and the distinct check-ins."""
@@ -134,6 +145,7 @@ class CheckInRead(ma.Schema):
 
 
 class ActivityQuery(RecordListQuery):
+    late = fields.Boolean(metadata={"description": "Only late records (true), or none."})
     type = fields.String(validate=validate.OneOf(TYPES))
     organiser = fields.String(validate=validate.OneOf(ORGANISERS))
     audience = fields.String(validate=validate.OneOf(AUDIENCES))

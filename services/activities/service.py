@@ -63,6 +63,7 @@ def list_activities(session, principal, query):
         "type": query.get("type"),
         "organiser": query.get("organiser"),
         "audience": query.get("audience"),
+        "late": query.get("late"),
     }
     return record_page(session, Activity, query, equal)
 

@@ -5,6 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from services.consultations.pii import id_number_problem, mask_id_number
 from shared.auth import current_principal
+from shared.clock import days_after
 from shared.input_schema import InputSchema, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone
 from shared.record_schemas import RecordListQuery, page_schema, version_field
@@ -107,7 +108,15 @@ class ConsultationRead(ma.Schema):
     mediation_result = fields.String(allow_none=True)
     resident = fields.Method("visible_resident")
     resident_masked = fields.Method("is_masked")
+    recorded_at = fields.DateTime()
+    recorded_days_after = fields.Method(
+        "days_after", metadata={"description": "Days from the consultation to its recording."}
+    )
     duplicate = fields.Boolean()
+
+    def days_after(self, consultation):
+        """Whole days, in county time, from the day it was given to when it was recorded."""
+        return days_after(consultation.day, consultation.recorded_at)
 
     def visible_resident(self, consultation):
         """Full for the recording advisor and admins, masked for everyone else."""

@@ -109,6 +109,12 @@ ACTIVITIES = Source(
         Breakdown("type", "type", "活动类型"),
         Breakdown("organiser", "organiser", "主办单位"),
         Breakdown(
+            "late",
+            "late",
+            "是否补录",
+            names=(("true", "关账后补录"), ("false", "按时录入")),
+        ),
+        Breakdown(
             "audience",
             "audience",
             "对象",

@@ -17,6 +17,7 @@ from tests.integration.rollup_support import (
     ADVISOR,
     activity_body,
     all_pages,
+    bearer,
     consultation_body,
     counting_world,
     drain,
@@ -283,3 +284,27 @@ def test_a_years_advisors_and_coverage_are_of_that_year(counted):
             f"{year}-01-01",
         )
     assert served["covered"] == served["villages"] > 300
+
+
+def test_a_late_record_is_flagged_counted_and_listed(counted):
+    """A record written into a closed month by an exception says it was late, how many
+    days after it took place, and the figures count it among the month's late records."""
+    activities = counted["urls"]["activities"]
+    _post(f"{activities}/periods/close", {"period": "2024-04"})
+    _post(
+        f"{activities}/periods/exceptions",
+        {"period": "2024-04", "township_code": TOWNSHIP, "reason": "补录下乡活动",
+         "until": "2099-01-01T00:00:00+08:00"},
+    )  # fmt: skip
+    staff = bearer("staff", scope={"township": TOWNSHIP})
+    late = activity_body(4, township_code=TOWNSHIP, headcount=41,
+                         starts_at="2024-04-10T10:00:00+08:00",
+                         ends_at="2024-04-10T11:00:00+08:00")  # fmt: skip
+    written = _post(f"{activities}/activities", late, staff)
+    assert written["late"] is True and written["recorded_days_after"] > 900
+    drain(counted["app"])
+    rows = _figures(counted, metric="attendances", period="2024-04", by="late")
+    (late_row,) = [row for row in rows if row["breakdown"] == "late:true"]
+    assert (late_row["value"], late_row["breakdown_name"]) == (41, "关账后补录")
+    (listed,) = _listed(counted, SOURCES[0], late_row["records"])
+    assert listed["id"] == late["id"]

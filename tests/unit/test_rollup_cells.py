@@ -11,7 +11,7 @@ def entry(seq, before, after):
 def facts(attendances, **extra):
     return {
         "activity_id": "a1", "township_code": "653222100", "village_code": "653222100201",
-        "type": "法润巴扎", "organiser": "司法局", "audience": "public", "day": "2024-03-04",
+        "type": "法润巴扎", "organiser": "司法局", "audience": "public", "late": "false", "day": "2024-03-04",
         "sessions": 1, "attendances": attendances, "online_reach": 0, "checkins": 0,
         "cadre_sessions": 0, "cadre_attendances": 0,
     } | extra  # fmt: skip
@@ -35,7 +35,7 @@ def test_creates_corrections_and_voids_leave_the_records_at_every_grain():
         for area in ("county", township):
             assert deltas[(f"{period}:{area}:all", "attendances")] == 12
             assert deltas[(f"{period}:{area}:all", "sessions")] == 1
-            for breakdown in ("type:法润巴扎", "organiser:司法局", "audience:public"):
+            for breakdown in ("type:法润巴扎", "organiser:司法局", "audience:public", "late:false"):
                 dimension, value = breakdown.split(":")
                 assert deltas[(f"{period}:{area}:{dimension}", f"attendances|{value}")] == 12
                 assert deltas[(f"{period}:{area}:{dimension}", f"sessions|{value}")] == 1
@@ -46,5 +46,5 @@ def test_creates_corrections_and_voids_leave_the_records_at_every_grain():
         assert deltas[(f"{period}:{township}:village", "attendances|653222100201")] == 12
     assert ("2024-03-04:" + village + ":all", "sessions") not in deltas
     assert not any(name.startswith(("cadre_", "online_reach")) for _, name in deltas)
-    # 3 periods x (county: 4 + township; township: 4) + 2 periods x 3 village cells
-    assert len(deltas) == 2 * (3 * 9 + 2 * 3)
+    # 3 periods x (county: 5 + township; township: 5) + 2 periods x 3 village cells
+    assert len(deltas) == 2 * (3 * 11 + 2 * 3)
