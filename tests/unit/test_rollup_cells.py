@@ -11,7 +11,8 @@ def entry(seq, before, after):
 def facts(attendances, **extra):
     return {
         "activity_id": "a1", "township_code": "653222100", "village_code": "653222100201",
-        "type": "法润巴扎", "organiser": "司法局", "audience": "public", "late": "false", "day": "2024-03-04",
+        "type": "法润巴扎", "organiser": "司法局", "audience": "public", "late": "false",
+        "day": "2024-03-04",
         "sessions": 1, "attendances": attendances, "online_reach": 0, "checkins": 0,
         "cadre_sessions": 0, "cadre_attendances": 0,
     } | extra  # fmt: skip
