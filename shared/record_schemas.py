@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.input_schema import InputSchema, plausible_day, storable
+from shared.messages import localise
 
 BATCH_LIMIT = 500
 
@@ -38,8 +39,16 @@ class ItemResult(ma.Schema):
     status = fields.String(
         metadata={"description": "created, duplicate, conflict, invalid, forbidden or refused"}
     )
-    message = fields.String()
-    fields_ = fields.Dict(data_key="fields", attribute="fields")
+    message = fields.Method("localised_message")
+    fields_ = fields.Method("localised_fields", data_key="fields")
+
+    def localised_message(self, result):
+        """The item's message in the caller's language (shared/messages.py), if any."""
+        return localise(result["message"]) if result.get("message") else ma.missing
+
+    def localised_fields(self, result):
+        """The item's field messages in the caller's language, if any."""
+        return localise(result["fields"]) if result.get("fields") else ma.missing
 
 
 class BatchAnswer(ma.Schema):

@@ -33,6 +33,15 @@ def scope_of(principal, key):
     return (principal.scope or {}).get(key)
 
 
+def scoped_filter(principal, key, asked):
+    """The filter a scoped caller lists by: its own scope `key`; asking for another one is
+    a 403 out_of_scope, never its own records under a filter it did not ask for."""
+    own = str(scope_of(principal, key))
+    if asked is not None and str(asked) != own:
+        raise ApiError(403, f"This is outside your {key}.", code="out_of_scope")
+    return own
+
+
 def require_in_scope(key, value, *, unrestricted=("admin",)):
     """Refuse (403) a caller whose scope `key` is not `value`, unless its role is unrestricted."""
     principal = current_principal()

@@ -7,6 +7,7 @@ from services.activities.models import Activity, CheckIn
 from shared import recording as shared_recording
 from shared.db import get_or_404, writing
 from shared.records import read_history, record_page
+from shared.scopes import scoped_filter
 
 
 def get_activity(session, principal, activity_id):
@@ -56,7 +57,7 @@ def list_activities(session, principal, query):
     """Activities matching the filters, newest day first, a page at a time."""
     township = query.get("township")
     if principal.role == "staff":
-        township = principal.scope.get("township")
+        township = scoped_filter(principal, "township", township)
     equal = {
         "township_code": township,
         "village_code": query.get("village"),

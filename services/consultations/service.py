@@ -7,6 +7,7 @@ from shared import recording
 from shared.db import get_or_404, writing
 from shared.errors import ApiError
 from shared.records import read_history, record_page
+from shared.scopes import scoped_filter
 
 
 def _recorder(session, principal):
@@ -34,7 +35,7 @@ def list_consultations(session, principal, query):
     """Consultations matching the filters (an advisor: only their own), newest day first."""
     advisor = query.get("advisor")
     if principal.role == "advisor":
-        advisor = str(principal.scope.get("advisor_id"))
+        advisor = scoped_filter(principal, "advisor_id", advisor)
     equal = {
         "village_code": query.get("village"),
         "township_code": query.get("township"),

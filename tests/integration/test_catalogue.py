@@ -308,3 +308,23 @@ def test_a_late_record_is_flagged_counted_and_listed(counted):
     assert (late_row["value"], late_row["breakdown_name"]) == (41, "关账后补录")
     (listed,) = _listed(counted, SOURCES[0], late_row["records"])
     assert listed["id"] == late["id"]
+
+
+def test_a_list_of_another_township_or_advisor_is_refused_not_narrowed(counted):
+    staff = bearer("staff", scope={"township": TOWNSHIP})
+    own = requests.get(
+        f"{counted['urls']['activities']}/activities",
+        params={"township": TOWNSHIP},
+        headers=staff,
+        timeout=10,
+    )
+    assert own.status_code == 200 and own.json()["items"]
+    for service, path, params, headers in (
+        ("activities", "/activities", {"township": "653222101"}, staff),
+        ("consultations", "/consultations", {"advisor": "2"}, ADVISOR),
+    ):
+        answer = requests.get(
+            f"{counted['urls'][service]}{path}", params=params, headers=headers, timeout=10
+        )
+        assert answer.status_code == 403, answer.text[:300]
+        assert answer.json()["error"]["code"] == "out_of_scope"

@@ -46,7 +46,7 @@ def test_a_mixed_batch_answers_per_item_and_stores_the_valid(api, staff, make_ac
         "forbidden",
     ]
     assert results[3]["fields"] == {
-        "audience": ["Must be one of: public, students, enterprises, cadres, enforcement_staff."]
+        "audience": ["须为以下之一:public, students, enterprises, cadres, enforcement_staff。"]
     }
     assert answer.get_json()["summary"]["created"] == 2
     # Written as it is: exactly what the documented schema says.
@@ -72,9 +72,9 @@ def test_an_item_of_no_known_kind_or_without_a_record_is_invalid_alone(api, staf
     assert answer.status_code == 200
     results = answer.get_json()["results"]
     assert [r["status"] for r in results] == ["invalid", "invalid", "invalid", "created"]
-    assert results[0]["fields"] == {"kind": ["Must be one of: activity, checkin."]}
+    assert results[0]["fields"] == {"kind": ["须为以下之一:activity, checkin。"]}
     assert results[0]["id"] == mistyped["id"]
-    assert results[1]["fields"] == {"data": ["Must be an object with the record."]}
+    assert results[1]["fields"] == {"data": ["须为含记录内容的对象。"]}
     assert set(results[2]["fields"]) == {"kind"}
     listed = api.get("/activities", headers=staff).get_json()["items"]
     assert [a["id"] for a in listed] == [fine["id"]]
@@ -109,7 +109,7 @@ def test_every_item_gets_every_check_when_another_item_fails_its_fields(api, sta
     results = answer.get_json()["results"]
     assert [r["status"] for r in results] == ["invalid", "invalid", "created"]
     assert set(results[0]["fields"]) == {"headcount"}
-    assert results[1]["fields"] == {"ends_at": ["Must not be before starts_at."]}
+    assert results[1]["fields"] == {"ends_at": ["不能早于开始时间。"]}
     listed = api.get("/activities", headers=staff).get_json()["items"]
     assert [a["id"] for a in listed] == [items[2]["data"]["id"]]
 
