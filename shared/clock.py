@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from marshmallow import fields
+
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
@@ -19,3 +21,14 @@ def local_today():
 def days_after(day, stored_moment):
     """Whole days from `day` to a stored (naive UTC) moment's date in the county."""
     return (stored_moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date() - day).days
+
+
+class CountyTime(fields.DateTime):
+    """A stored moment (naive, in UTC) answered in county time with its offset, RFC 3339
+    ("2024-03-04T10:00:00+08:00"): a client never has to guess the zone."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(LOCAL_ZONE).isoformat()

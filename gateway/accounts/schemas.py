@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from gateway.accounts.service import ACCOUNT_ROLES
+from shared.clock import CountyTime
 from shared.input_schema import InputSchema
 
 USERNAME = validate.Regexp(
@@ -71,7 +72,7 @@ class AccountRead(ma.Schema):
     scope = fields.Dict()
     active = fields.Boolean()
     must_change_password = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = CountyTime()
 
 
 def new_password_field():

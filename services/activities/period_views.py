@@ -7,6 +7,7 @@ from services.activities import periods
 from services.activities import schemas as s
 from shared.auth import current_principal
 from shared.blueprint import Blueprint
+from shared.clock import CountyTime
 from shared.db import get_db
 from shared.scopes import roles_allowed
 
@@ -22,7 +23,7 @@ class ExceptionRead(ma.Schema):
     id = ma.fields.Integer()
     period = ma.fields.String()
     township_code = ma.fields.String()
-    until = ma.fields.DateTime()
+    until = CountyTime()
     reason = ma.fields.String()
 
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
-from shared.clock import days_after
+from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, plausible_moment, storable
 from shared.masking import mask_name
 from shared.record_schemas import RecordListQuery, page_schema, version_field
@@ -100,8 +100,8 @@ class ActivityRead(ma.Schema):
     venue = fields.String()
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = CountyTime()
+    ends_at = CountyTime()
     day = fields.Date()
     headcount = fields.Integer()
     online_reach = fields.Integer()
@@ -110,8 +110,8 @@ class ActivityRead(ma.Schema):
     languages = fields.List(fields.String())
     notes = fields.String()
     recorded_by = fields.String()
-    client_recorded_at = fields.DateTime(allow_none=True)
-    recorded_at = fields.DateTime()
+    client_recorded_at = CountyTime(allow_none=True)
+    recorded_at = CountyTime()
     late = fields.Boolean(
         metadata={"description": "Recorded while its month was closed (by an exception)."}
     )
@@ -133,7 +133,7 @@ class CheckInRead(ma.Schema):
     id = fields.String()
     activity_id = fields.String()
     attendee_name = fields.Method("visible_name")
-    checked_in_at = fields.DateTime()
+    checked_in_at = CountyTime()
     duplicate = fields.Boolean()
 
     def visible_name(self, checkin):

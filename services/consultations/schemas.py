@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from services.consultations.pii import id_number_problem, mask_id_number
 from shared.auth import current_principal
-from shared.clock import days_after
+from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone
 from shared.record_schemas import RecordListQuery, page_schema, version_field
@@ -97,7 +97,7 @@ class ConsultationRead(ma.Schema):
     advisor_id = fields.String()
     village_code = fields.String()
     township_code = fields.String()
-    occurred_at = fields.DateTime()
+    occurred_at = CountyTime()
     day = fields.Date()
     channel = fields.String()
     category = fields.String()
@@ -108,7 +108,7 @@ class ConsultationRead(ma.Schema):
     mediation_result = fields.String(allow_none=True)
     resident = fields.Method("visible_resident")
     resident_masked = fields.Method("is_masked")
-    recorded_at = fields.DateTime()
+    recorded_at = CountyTime()
     recorded_days_after = fields.Method(
         "days_after", metadata={"description": "Days from the consultation to its recording."}
     )

@@ -6,6 +6,7 @@ Real parts: the bundled Redis, the registry, activities and consultations servic
 gunicorn processes; the stats worker's jobs run in-process in RQ burst mode.
 """
 
+import re
 import uuid
 
 import pytest
@@ -58,6 +59,8 @@ def _records(urls):
             body |= on_day | {"township_code": TOWNSHIP}
         if number % 4 == 0:
             body |= {"village_code": VILLAGE}
+        if number == 1:  # captured offline, uploaded later: the phone's time of capture
+            body["client_recorded_at"] = f"{DAY}T12:00:00+08:00"
         if number % 9 == 5:
             body |= {"type": "新媒体普法", "headcount": 0, "online_reach": 1000 + number}
         activities.append({"kind": "activity", "data": body})
@@ -328,3 +331,49 @@ def test_a_list_of_another_township_or_advisor_is_refused_not_narrowed(counted):
         )
         assert answer.status_code == 403, answer.text[:300]
         assert answer.json()["error"]["code"] == "out_of_scope"
+
+
+RFC_3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
+def _moments(answer, names, seen):
+    """Check every value of a property in `names` anywhere in an answer; note the names."""
+    if isinstance(answer, list):
+        for item in answer:
+            _moments(item, names, seen)
+    elif isinstance(answer, dict):
+        for key, value in answer.items():
+            if key in names and value is not None:
+                assert RFC_3339.fullmatch(value), (key, value)
+                seen.add(key)
+            _moments(value, names, seen)
+
+
+def test_every_date_time_the_api_documents_says_its_zone(counted):
+    """Walk the services' OpenAPI for the date-times their answers carry (…Read schemas),
+    then every such value in real answers must be RFC 3339 with an offset."""
+    documented = {}
+    for service in ("activities", "consultations"):
+        doc = requests.get(f"{counted['urls'][service]}/openapi.json", timeout=10).json()
+        for name, schema in doc["components"]["schemas"].items():
+            for prop, spec in schema.get("properties", {}).items():
+                if name.endswith("Read") and spec.get("format") == "date-time":
+                    documented.setdefault(prop, name)
+    assert {"starts_at", "recorded_at", "checked_in_at", "occurred_at", "until"} <= set(documented)
+    activities = counted["urls"]["activities"]
+    listed = all_pages(f"{activities}/activities", ADMIN, **{"from": "2024-01-01"})
+    with_checkins = next(a for a in listed if a["checkins"])
+    checkins = requests.get(
+        f"{activities}/activities/{with_checkins['id']}/checkins", headers=ADMIN, timeout=10
+    ).json()
+    granted = _post(
+        f"{activities}/periods/exceptions",
+        {"period": "2024-02", "township_code": TOWNSHIP, "reason": "核对",
+         "until": "2099-01-01T00:00:00+08:00"},
+    )  # fmt: skip
+    consultations = all_pages(f"{counted['urls']['consultations']}/consultations", ADMIN)
+    seen = set()
+    for answer in (listed, checkins, granted, consultations):
+        _moments(answer, set(documented), seen)
+    assert seen == set(documented)
+    assert listed[0]["recorded_at"].endswith("+08:00")
