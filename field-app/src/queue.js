@@ -200,26 +200,29 @@ function schedule() {
   timer = setTimeout(() => flush("timer"), base * (0.5 + Math.random()) * 1000);
 }
 
+async function attempt(reason) {
+  try {
+    if (!owner()) return;
+    if (!navigator.onLine) throw new NetworkError("offline");
+    await flushOnce();
+    queue.attempts = 0;
+    queue.lastFlush = { at: new Date().toISOString(), reason, ok: true };
+  } catch (error) {
+    queue.attempts = Math.min(queue.attempts + 1, 8);
+    queue.lastFlush = { at: new Date().toISOString(), reason, ok: false, message: error.message };
+  }
+}
+
 export function flush(reason = "button") {
   if (running) return running;
   queue.flushing = true;
-  running = (async () => {
-    try {
-      if (!owner()) return;
-      if (!navigator.onLine) throw new NetworkError("offline");
-      await flushOnce();
-      queue.attempts = 0;
-      queue.lastFlush = { at: new Date().toISOString(), reason, ok: true };
-    } catch (error) {
-      queue.attempts = Math.min(queue.attempts + 1, 8);
-      queue.lastFlush = { at: new Date().toISOString(), reason, ok: false, message: error.message };
-    } finally {
-      running = null;
-      queue.flushing = false;
-      await reload();
-      schedule();
-    }
-  })();
+  // Cleared once settled: an attempt that fails at once (offline) must not leave it set.
+  running = attempt(reason).finally(async () => {
+    running = null;
+    queue.flushing = false;
+    await reload();
+    schedule();
+  });
   return running;
 }
 
