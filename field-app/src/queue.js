@@ -64,7 +64,7 @@ function serverTime(date) {
 
 function recordPath(item) {
   const service = item.service === "consultations" ? "consultations/consultations" : "activities/activities";
-  return `/${service}/${item.record_id}`;
+  return `/${service}/${item.record_id || item.key}`;
 }
 
 async function serverCopy(item) {

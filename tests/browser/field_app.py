@@ -55,23 +55,9 @@ def new_activity(page, title, headcount=0, venue="村委会", starts=None, ends=
 
 
 def activity_key(page, title):
-    """The UUID the app gave the activity of that title (from the queue in IndexedDB)."""
-    return page.evaluate(
-        """async (title) => {
-            const db = await new Promise((ok, bad) => {
-                const open = indexedDB.open("pufa-field");
-                open.onsuccess = () => ok(open.result);
-                open.onerror = () => bad(open.error);
-            });
-            const all = await new Promise((ok) => {
-                const ask = db.transaction("items").objectStore("items").getAll();
-                ask.onsuccess = () => ok(ask.result);
-            });
-            db.close();
-            return all.find((item) => item.kind === "activity" && item.title === title).key;
-        }""",
-        title,
-    )
+    """The UUID the app gave the activity of that title (from its queue in IndexedDB)."""
+    found = [i for i in stored_items(page) if i["kind"] == "activity" and i["title"] == title]
+    return found[0]["key"]
 
 
 def check_in(page, name, ref=None):
@@ -123,3 +109,36 @@ def flush_now(page):
     tab(page, "上传队列")
     page.click("[data-testid=flush]")
     page.wait_for_selector("[data-testid=flush]:not([disabled])")
+
+
+def queue_state(page, key):
+    """The state a record's card on the queue screen shows (its data-state)."""
+    return queue_item(page, key).get_attribute("data-state")
+
+
+def wait_for_state(page, key, state, timeout=SETTLE_MS):
+    """Until the record's card on the queue screen is in that state."""
+    tab(page, "上传队列")
+    page.wait_for_selector(
+        f"[data-testid=queue-item][data-id='{key}'][data-state='{state}']", timeout=timeout
+    )
+    return queue_item(page, key)
+
+
+def stored_items(page):
+    """Everything in the phone's queue (IndexedDB), as the app stored it."""
+    return page.evaluate(
+        """async () => {
+            const db = await new Promise((ok, bad) => {
+                const open = indexedDB.open("pufa-field");
+                open.onsuccess = () => ok(open.result);
+                open.onerror = () => bad(open.error);
+            });
+            const all = await new Promise((ok) => {
+                const ask = db.transaction("items").objectStore("items").getAll();
+                ask.onsuccess = () => ok(ask.result);
+            });
+            db.close();
+            return all;
+        }"""
+    )
