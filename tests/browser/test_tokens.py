@@ -1,0 +1,59 @@
+"""An access token that expired while the phone was offline is refreshed before uploading."""
+
+import time
+
+from tests.browser.field_app import (
+    check_in,
+    log_in,
+    new_activity,
+    open_app,
+    stored_items,
+    wait_for_lookups,
+    wait_for_pending,
+)
+
+TOKEN_ROUTE = "/api/v1/auth/token"
+
+
+def session_of(page):
+    """The session the app keeps in IndexedDB (its tokens)."""
+    return page.evaluate(
+        """async () => {
+            const db = await new Promise((ok) => {
+                const open = indexedDB.open("pufa-field");
+                open.onsuccess = () => ok(open.result);
+            });
+            const found = await new Promise((ok) => {
+                const ask = db.transaction("session").objectStore("session").get("current");
+                ask.onsuccess = () => ok(ask.result);
+            });
+            db.close();
+            return found;
+        }"""
+    )
+
+
+def test_an_expired_access_token_is_refreshed_then_the_queue_uploads(
+    stack, short_token_gateway, phone
+):
+    page = open_app(short_token_gateway.url, phone)
+    log_in(page, "user-staff")
+    wait_for_lookups(page)
+    first = session_of(page)
+    phone.set_offline(True)
+    for i in range(2):
+        new_activity(page, f"令牌过期后上传{i}", headcount=8)
+        check_in(page, f"古丽{i}")
+    time.sleep(4)  # the 3-second access token has expired on the phone
+
+    answers = []
+    page.on("response", lambda answer: answers.append((answer.url, answer.status)))
+    phone.set_offline(False)
+    wait_for_pending(page, 0)
+
+    refreshes = [status for url, status in answers if url.endswith(TOKEN_ROUTE)]
+    assert refreshes and set(refreshes) == {200}
+    assert not [url for url, status in answers if status == 401]
+    assert session_of(page)["refresh_token"] != first["refresh_token"]  # rotated
+    assert len(stack.activities("令牌过期后上传")) == 2
+    assert {item["state"] for item in stored_items(page)} == {"uploaded"}
