@@ -125,20 +125,27 @@ def wait_for_state(page, key, state, timeout=SETTLE_MS):
     return queue_item(page, key)
 
 
-def stored_items(page):
-    """Everything in the phone's queue (IndexedDB), as the app stored it."""
+def read_store(page, store, key=None):
+    """What the app keeps in one IndexedDB store: everything, or the value under `key`."""
     return page.evaluate(
-        """async () => {
+        """async ([store, key]) => {
             const db = await new Promise((ok, bad) => {
                 const open = indexedDB.open("pufa-field");
                 open.onsuccess = () => ok(open.result);
                 open.onerror = () => bad(open.error);
             });
-            const all = await new Promise((ok) => {
-                const ask = db.transaction("items").objectStore("items").getAll();
+            const found = await new Promise((ok) => {
+                const objects = db.transaction(store).objectStore(store);
+                const ask = key === null ? objects.getAll() : objects.get(key);
                 ask.onsuccess = () => ok(ask.result);
             });
             db.close();
-            return all;
-        }"""
+            return found;
+        }""",
+        [store, key],
     )
+
+
+def stored_items(page):
+    """Everything in the phone's queue (IndexedDB), as the app stored it."""
+    return read_store(page, "items")

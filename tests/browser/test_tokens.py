@@ -7,6 +7,7 @@ from tests.browser.field_app import (
     log_in,
     new_activity,
     open_app,
+    read_store,
     stored_items,
     wait_for_lookups,
     wait_for_pending,
@@ -17,20 +18,7 @@ TOKEN_ROUTE = "/api/v1/auth/token"
 
 def session_of(page):
     """The session the app keeps in IndexedDB (its tokens)."""
-    return page.evaluate(
-        """async () => {
-            const db = await new Promise((ok) => {
-                const open = indexedDB.open("pufa-field");
-                open.onsuccess = () => ok(open.result);
-            });
-            const found = await new Promise((ok) => {
-                const ask = db.transaction("session").objectStore("session").get("current");
-                ask.onsuccess = () => ok(ask.result);
-            });
-            db.close();
-            return found;
-        }"""
-    )
+    return read_store(page, "session", "current")
 
 
 def test_an_expired_access_token_is_refreshed_then_the_queue_uploads(
