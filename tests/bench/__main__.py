@@ -24,7 +24,7 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import freshness, instructions, moyu_registry, reads, rebuild
+from tests.bench import app_load, freshness, instructions, moyu_registry, reads, rebuild
 from tests.bench.bodies import BATCH_SIZE, activity, batch
 from tests.support.processes import (
     BIN_DIR,
@@ -166,6 +166,7 @@ BENCHMARKS = {
     "reads": reads.run,
     "freshness": freshness.run,
     "rebuild": rebuild.run,
+    "app": app_load.run,
 }
 BY_NAME_ONLY = {"instructions": instructions.run}  # minutes under valgrind
 
