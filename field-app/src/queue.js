@@ -19,8 +19,17 @@ const BATCH_PATHS = {
 };
 const CREATES = Object.keys(BATCH_PATHS);
 const MAX_BACKOFF_S = 300;
+const SIGN_IN_AGAIN = ["invalid_grant", "token_reused", "account_disabled", "token_invalid"];
 
-export const queue = reactive({ items: [], flushing: false, lastFlush: null, attempts: 0, online: navigator.onLine });
+export const queue = reactive({
+  items: [],
+  flushing: false,
+  lastFlush: null,
+  attempts: 0,
+  online: navigator.onLine,
+  persisted: false,
+  signInAgain: false,
+});
 
 let running = null;
 let timer = null;
@@ -177,7 +186,7 @@ async function flushOnce() {
   const stale = queue.items.filter((item) => item.state === "sending");
   for (const item of stale) item.state = "pending"; // a reload cut an upload short
   if (stale.length) await store(stale);
-  if (!queue.items.some((item) => item.state === "pending")) return;
+  if (!queue.items.some(ready)) return;
   await freshToken(); // refreshed before uploading, however long the phone was offline
   for (const kind of CREATES) {
     const items = queue.items.filter((item) => item.kind === kind && item.state === "pending");
@@ -194,7 +203,7 @@ async function flushOnce() {
 
 function schedule() {
   clearTimeout(timer);
-  if (!queue.items.some((item) => item.state === "pending")) return;
+  if (!queue.items.some(ready)) return;
   // Exponential backoff with jitter: many phones coming back online do not all knock at once.
   const base = Math.min(MAX_BACKOFF_S, 5 * 2 ** queue.attempts);
   timer = setTimeout(() => flush("timer"), base * (0.5 + Math.random()) * 1000);
@@ -208,6 +217,8 @@ async function attempt(reason) {
     queue.attempts = 0;
     queue.lastFlush = { at: new Date().toISOString(), reason, ok: true };
   } catch (error) {
+    // The refresh token is spent, revoked or past its life: log in again; the queue stays.
+    if (error instanceof ApiError && SIGN_IN_AGAIN.includes(error.code)) queue.signInAgain = true;
     queue.attempts = Math.min(queue.attempts + 1, 8);
     queue.lastFlush = { at: new Date().toISOString(), reason, ok: false, message: error.message };
   }
@@ -226,7 +237,11 @@ export function flush(reason = "button") {
   return running;
 }
 
+let triggered = false;
+
 export function startTriggers() {
+  if (triggered) return flush("login"); // signed in again: the listeners are in place
+  triggered = true;
   window.addEventListener("online", () => {
     queue.online = true;
     queue.attempts = 0;

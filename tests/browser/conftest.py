@@ -1,6 +1,7 @@
 """The field app in a real browser (Debian's chromium under Playwright) against the real
 stack: the Moyu registry, both recording services, stats with its worker, the gateway."""
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -142,12 +143,14 @@ def phone(browser):
 
 @pytest.fixture(scope="session")
 def shots():
-    """Where screenshots go: var/artifacts/browser/<name>.png (the path is printed)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    """Where screenshots go: var/artifacts/browser/<name>.png (the path is printed), this
+    run's only."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
 
-    def shoot(page, name):
+    def shoot(page, name, whole=False):
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path))
+        page.screenshot(path=str(path), full_page=whole)
         print(f"screenshot: {path}")
         return path
 

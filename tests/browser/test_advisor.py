@@ -32,6 +32,7 @@ def test_an_advisor_records_a_consultation_and_its_mediation_result(stack, phone
         "() => document.querySelectorAll('select[name=village_code] option').length > 1"
     )
     page.select_option("select[name=village_code]", index=1)
+    shots(page, "12-consultation-form", whole=True)
     page.select_option("select[name=category]", "土地承包")
     page.fill("textarea[name=question]", "承包地被邻居占用怎么办")
     page.fill("textarea[name=advice]", "先由村委会调解，不成可申请仲裁")
@@ -44,7 +45,7 @@ def test_an_advisor_records_a_consultation_and_its_mediation_result(stack, phone
     assert "11位" in page.text_content("[data-testid=phone-error]")
     assert "校验位" in page.text_content("[data-testid=id-error]")
     assert stored_items(page) == []  # nothing saved while the phone knows it is wrong
-    shots(page, "12-consultation-checked")
+    shots(page, "13-consultation-checked")
 
     page.fill("input[name=resident_phone]", "13912345678")
     page.fill("input[name=resident_id_number]", valid)
@@ -59,7 +60,7 @@ def test_an_advisor_records_a_consultation_and_its_mediation_result(stack, phone
     wait_for_state(page, key, "uploaded")
     tab(page, "我的咨询")
     page.wait_for_selector("[data-testid=server-state]")
-    shots(page, "13-my-consultations")
+    shots(page, "14-my-consultations")
 
     own = stack.api("GET", f"/consultations/consultations/{key}", role="advisor").json()
     assert own["mediation_result"] == "success"

@@ -28,6 +28,7 @@ def test_an_invalid_item_shows_the_server_fields_and_is_fixed_and_sent_again(sta
 
     card.locator("[data-testid=fix]").click()
     assert page.locator("[data-testid=headcount-error]").is_visible()
+    page.wait_for_timeout(500)
     shots(page, "09-fix-form")
     page.fill("input[name=headcount]", "200")
     page.click("[data-testid=save-activity]")

@@ -36,7 +36,7 @@ def test_twenty_activities_captured_offline_survive_a_reload_and_upload_once(sta
         check_in(page, f"买买提{i}")
     assert pending(page) == ACTIVITIES * 3
     tab(page, "新活动")
-    shots(page, "03-activity-form")
+    shots(page, "03-activity-form", whole=True)
 
     # Still offline: the shell comes from the service worker, the queue from IndexedDB.
     page.reload()
