@@ -37,32 +37,36 @@ def test_an_invalid_item_shows_the_server_fields_and_is_fixed_and_sent_again(sta
     assert (held["headcount"], held["version"]) == (200, 1)
 
 
-def test_a_conflict_shows_what_differs_and_a_correction_makes_the_phone_copy_hold(
-    stack, phone, shots
-):
+def test_a_conflict_shows_what_differs_and_is_settled_either_way(stack, phone, shots):
     page = open_app(stack.url, phone)
     log_in(page, "user-staff")
     wait_for_lookups(page)
     phone.set_offline(True)
-    _, key = new_activity(page, "手机上的标题", headcount=30)
-    mine = next(item for item in stored_items(page) if item["key"] == key)
-    # Another device sent the same record id with other content first.
-    other = mine["data"] | {"id": key, "title": "另一台手机的标题"}
-    sent = stack.api("POST", "/activities/activities", role="staff", json=other)
-    assert sent.status_code == 201, sent.text
+    keys = [
+        new_activity(page, title, headcount=30)[1] for title in ("手机上的标题", "手机上的另一条")
+    ]
+    for key in keys:  # another device sent the same record ids with other content first
+        mine = next(item for item in stored_items(page) if item["key"] == key)
+        other = mine["data"] | {"id": key, "title": f"另一台手机的{mine['title']}"}
+        sent = stack.api("POST", "/activities/activities", role="staff", json=other)
+        assert sent.status_code == 201, sent.text
 
     phone.set_offline(False)
-    card = wait_for_state(page, key, "conflict")
-    diff = card.locator("[data-testid=diff]").inner_text()
-    assert "名称" in diff and "手机上的标题" in diff and "另一台手机的标题" in diff
+    corrected, kept = (wait_for_state(page, key, "conflict") for key in keys)
+    diff = corrected.locator("[data-testid=diff]").inner_text()
+    assert "名称" in diff and "手机上的标题" in diff and "另一台手机的手机上的标题" in diff
     assert "地点" not in diff  # only what differs
-    card.scroll_into_view_if_needed()
+    corrected.scroll_into_view_if_needed()
     shots(page, "10-conflict")
 
-    card.locator("[data-testid=send-correction]").click()
+    corrected.locator("[data-testid=send-correction]").click()
+    kept.locator("[data-testid=keep-server]").click()
     wait_for_pending(page, 0)
-    held = stack.api("GET", f"/activities/activities/{key}").json()
-    assert (held["title"], held["version"]) == ("手机上的标题", 2)
+    held = [stack.api("GET", f"/activities/activities/{key}").json() for key in keys]
+    assert [(item["title"], item["version"]) for item in held] == [
+        ("手机上的标题", 2),
+        ("另一台手机的手机上的另一条", 1),
+    ]
 
 
 def test_a_record_in_a_closed_month_is_refused_and_says_so(stack, phone, shots):
