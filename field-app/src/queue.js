@@ -264,6 +264,8 @@ export async function exportQueue() {
 export async function importQueue(text) {
   const parsed = JSON.parse(text);
   if (parsed.format !== "pufa-queue" || !Array.isArray(parsed.items)) throw new Error("不是普法随手记导出的队列文件");
+  // Records are checked against the uploader's scope: another account's would all be refused.
+  if (parsed.owner !== owner()) throw new Error(`这是账号 ${parsed.owner} 导出的队列，请用该账号登录后导入`);
   const known = new Set(queue.items.map((item) => item.key));
   // The same UUIDs: a record sent from both phones is a duplicate on the server, not two.
   const fresh = parsed.items
