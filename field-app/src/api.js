@@ -51,7 +51,7 @@ async function send(path, { method = "GET", body, token } = {}) {
       cache: "no-store",
     });
   } catch (error) {
-    throw new NetworkError(error.message || "network");
+    throw new NetworkError(`网络不通（${error.message}）`);
   }
   const text = await answer.text();
   let json = null;

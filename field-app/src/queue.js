@@ -212,7 +212,7 @@ function schedule() {
 async function attempt(reason) {
   try {
     if (!owner()) return;
-    if (!navigator.onLine) throw new NetworkError("offline");
+    if (!navigator.onLine) throw new NetworkError("离线");
     await flushOnce();
     queue.attempts = 0;
     queue.lastFlush = { at: new Date().toISOString(), reason, ok: true };
