@@ -149,3 +149,15 @@ def read_store(page, store, key=None):
 def stored_items(page):
     """Everything in the phone's queue (IndexedDB), as the app stored it."""
     return read_store(page, "items")
+
+
+def wait_for_kind(page, kind, state, count=1, timeout=SETTLE_MS):
+    """Until the queue screen shows `count` records of a kind in that state (a save is
+    asynchronous: the header's count may not have risen yet when a click returns)."""
+    tab(page, "上传队列")
+    page.wait_for_function(
+        "([kind, state, count]) => document.querySelectorAll("
+        "`[data-testid=queue-item][data-kind=${kind}][data-state=${state}]`).length === count",
+        arg=[kind, state, count],
+        timeout=timeout,
+    )

@@ -7,8 +7,7 @@ from tests.browser.field_app import (
     open_app,
     stored_items,
     tab,
-    wait_for_pending,
-    wait_for_state,
+    wait_for_kind,
 )
 
 BORN = "65322219900101123"  # region 653222, born 1990-01-01, sequence 123
@@ -50,14 +49,13 @@ def test_an_advisor_records_a_consultation_and_its_mediation_result(stack, phone
     page.fill("input[name=resident_phone]", "13912345678")
     page.fill("input[name=resident_id_number]", valid)
     page.click("[data-testid=save-consultation]")
-    wait_for_pending(page, 0)
+    wait_for_kind(page, "consultation", "uploaded")
     (item,) = stored_items(page)
     key = item["key"]
 
     tab(page, "我的咨询")
     page.click("[data-testid=mediation-success]")
-    wait_for_pending(page, 0)
-    wait_for_state(page, key, "uploaded")
+    wait_for_kind(page, "mediation", "uploaded")
     tab(page, "我的咨询")
     page.wait_for_selector("[data-testid=server-state]")
     shots(page, "14-my-consultations")

@@ -8,8 +8,8 @@ from tests.browser.field_app import (
     new_activity,
     open_app,
     stored_items,
+    wait_for_kind,
     wait_for_lookups,
-    wait_for_pending,
     wait_for_state,
 )
 
@@ -61,7 +61,8 @@ def test_a_conflict_shows_what_differs_and_is_settled_either_way(stack, phone, s
 
     corrected.locator("[data-testid=send-correction]").click()
     kept.locator("[data-testid=keep-server]").click()
-    wait_for_pending(page, 0)
+    wait_for_kind(page, "correction", "uploaded")
+    wait_for_kind(page, "activity", "uploaded", count=2)
     held = [stack.api("GET", f"/activities/activities/{key}").json() for key in keys]
     assert [(item["title"], item["version"]) for item in held] == [
         ("手机上的标题", 2),

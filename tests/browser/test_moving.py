@@ -7,6 +7,7 @@ from tests.browser.field_app import (
     open_app,
     stored_items,
     tab,
+    wait_for_kind,
     wait_for_lookups,
     wait_for_pending,
 )
@@ -59,14 +60,14 @@ def test_an_uploaded_activity_is_corrected_then_voided_with_a_reason(stack, phon
     card.locator("button:has-text('更正')").click()
     page.fill("input[name=venue]", "文化广场")
     page.click("[data-testid=save-activity]")
-    wait_for_pending(page, 0)
+    wait_for_kind(page, "correction", "uploaded")
     held = stack.api("GET", f"/activities/activities/{key}").json()
     assert (held["venue"], held["version"]) == ("文化广场", 2)
 
     tab(page, "我的活动")
     page.once("dialog", lambda dialog: dialog.accept("重复录入"))
     card.locator("button:has-text('作废')").click()
-    wait_for_pending(page, 0)
+    wait_for_kind(page, "void", "uploaded")
     held = stack.api("GET", f"/activities/activities/{key}").json()
     assert (held["status"], held["version"]) == ("void", 3)
     history = stack.api("GET", f"/activities/activities/{key}/history").json()

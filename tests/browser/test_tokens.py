@@ -11,6 +11,7 @@ from tests.browser.field_app import (
     open_app,
     read_store,
     stored_items,
+    wait_for_kind,
     wait_for_lookups,
     wait_for_pending,
 )
@@ -68,5 +69,5 @@ def test_a_revoked_refresh_token_asks_to_log_in_again_and_the_queue_waits(
     shots(page, "15-log-in-again")
     assert stack.activities("重新登录后上传") == []
     log_in(page, "user-staff")
-    wait_for_pending(page, 0)
+    wait_for_kind(page, "activity", "uploaded")
     assert len(stack.activities("重新登录后上传")) == 1
