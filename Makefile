@@ -3,6 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The field app (field-app/): npm packages pinned in its package-lock.json, built into dist/.
+APP := field-app
+APP_MODULES := $(APP)/node_modules/.package-lock.json
+APP_BUILT := $(APP)/dist/index.html
+APP_SOURCES := $(wildcard $(APP)/src/* $(APP)/public/*) $(APP)/index.html $(APP)/vite.config.js
 
 .PHONY: install run test lint format bench clean
 
@@ -11,13 +16,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the pinned dependencies
+$(APP_MODULES): $(APP)/package.json $(APP)/package-lock.json
+	cd $(APP) && npm ci --no-audit --no-fund --loglevel=error
 
-run: $(STAMP) ## start the whole system on embedded defaults
+$(APP_BUILT): $(APP_MODULES) $(APP_SOURCES)
+	cd $(APP) && npm run --silent build -- --logLevel warn
+
+install: $(STAMP) $(APP_BUILT) ## create .venv and install the pinned dependencies, build the field app
+
+run: $(STAMP) $(APP_BUILT) ## start the whole system on embedded defaults
 	$(BIN)/python -m deploy.stack
 
-test: $(STAMP) ## the whole suite, starting the real Redis, PostgreSQL and processes it needs
+test: $(STAMP) $(APP_BUILT) ## the whole suite, starting the real Redis, PostgreSQL and processes it needs
 	bash deploy/ensure-postgresql.sh
+	bash deploy/ensure-browser.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff check and format check

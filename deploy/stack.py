@@ -155,6 +155,7 @@ def main():
             f"\n  pufa is ready (demo data loaded) in {time.monotonic() - started:.1f}s\n"
             f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
             f"  API docs: {gateway_url}/api/v1/docs\n"
+            f"  field app (phones): {gateway_url}/app/\n"
             f"  data:     {env['VAR_DIR']}\n"
             f"  demo data and logins (demo only, never in production):\n{loaded}\n"
             f"  stop:     Ctrl-C\n",

@@ -12,6 +12,7 @@ def create_app(config=None):
     from gateway.accounts.cli import accounts_cli
     from gateway.accounts.guard import install_account_guard
     from gateway.accounts.views import auth_blueprint
+    from gateway.field_app import field_app_blueprint
     from gateway.health import health_blueprint
     from gateway.limits import install_rate_limits
     from gateway.openapi import docs_blueprint
@@ -25,6 +26,7 @@ def create_app(config=None):
     app.register_blueprint(health_blueprint)
     app.register_blueprint(proxy_blueprint)
     app.register_blueprint(docs_blueprint)
+    app.register_blueprint(field_app_blueprint)
     api.register_blueprint(auth_blueprint)
     app.extensions["openapi_gateway"] = api
     app.cli.add_command(accounts_cli)

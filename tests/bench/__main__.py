@@ -21,7 +21,7 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import freshness, gateway, instructions, moyu_registry, reads, rebuild
+from tests.bench import app_load, freshness, gateway, instructions, moyu_registry, reads, rebuild
 from tests.bench.bodies import BATCH_SIZE, activity, batch
 from tests.bench.timing import CLIENTS, alternating_rates, sending_time
 from tests.support.processes import (
@@ -128,6 +128,7 @@ BENCHMARKS = {
     "reads": reads.run,
     "freshness": freshness.run,
     "rebuild": rebuild.run,
+    "app": app_load.run,
 }
 BY_NAME_ONLY = {"instructions": instructions.run}  # minutes under valgrind
 

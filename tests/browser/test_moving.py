@@ -1,0 +1,74 @@
+"""The queue exported from one phone and imported on another; a record corrected with the
+version read, then voided with a reason."""
+
+from tests.browser.field_app import (
+    log_in,
+    new_activity,
+    open_app,
+    stored_items,
+    tab,
+    wait_for_kind,
+    wait_for_lookups,
+    wait_for_pending,
+)
+
+
+def test_a_queue_moved_to_another_phone_uploads_there_and_counts_once(
+    stack, browser, phone, tmp_path
+):
+    old = open_app(stack.url, phone)
+    log_in(old, "user-staff")
+    wait_for_lookups(old)
+    phone.set_offline(True)
+    for i in range(3):
+        new_activity(old, f"换手机的活动{i}", headcount=6)
+    tab(old, "上传队列")
+    with old.expect_download() as download:
+        old.click("[data-testid=export]")
+    exported = tmp_path / "queue.json"
+    download.value.save_as(exported)
+
+    other = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    try:
+        new = open_app(stack.url, other)
+        log_in(new, "user-staff")
+        tab(new, "上传队列")
+        new.set_input_files("[data-testid=import-file]", str(exported))
+        new.wait_for_function(
+            "() => document.querySelector('[data-testid=count-uploaded]').dataset.count === '3'"
+        )
+        assert {item["key"] for item in stored_items(new)} == {
+            item["key"] for item in stored_items(old)
+        }
+    finally:
+        other.close()
+
+    phone.set_offline(False)  # the first phone sends the same records: duplicates
+    wait_for_pending(old, 0)
+    assert len(stack.activities("换手机的活动")) == 3
+    assert all(item["receipt"]["duplicate"] for item in stored_items(old))
+
+
+def test_an_uploaded_activity_is_corrected_then_voided_with_a_reason(stack, phone):
+    page = open_app(stack.url, phone)
+    log_in(page, "user-staff")
+    wait_for_lookups(page)
+    _, key = new_activity(page, "要更正再作废的活动", headcount=9)
+    wait_for_pending(page, 0)
+    tab(page, "我的活动")
+    card = page.locator(f"[data-testid=record][data-id='{key}']")
+    card.locator("button:has-text('更正')").click()
+    page.fill("input[name=venue]", "文化广场")
+    page.click("[data-testid=save-activity]")
+    wait_for_kind(page, "correction", "uploaded")
+    held = stack.api("GET", f"/activities/activities/{key}").json()
+    assert (held["venue"], held["version"]) == ("文化广场", 2)
+
+    tab(page, "我的活动")
+    page.once("dialog", lambda dialog: dialog.accept("重复录入"))
+    card.locator("button:has-text('作废')").click()
+    wait_for_kind(page, "void", "uploaded")
+    held = stack.api("GET", f"/activities/activities/{key}").json()
+    assert (held["status"], held["version"]) == ("void", 3)
+    history = stack.api("GET", f"/activities/activities/{key}/history").json()
+    assert history[-1]["reason"] == "重复录入"
