@@ -1,7 +1,7 @@
 """A village advisor's consultation: checked on the phone as the server checks it, uploaded,
 its mediation result recorded; a leader reads the resident masked."""
 
-from shared.pii import ID_CHECK_CHARS, ID_WEIGHTS
+from services.consultations.pii import ID_CHECK_CHARS, ID_WEIGHTS
 from tests.browser.field_app import (
     log_in,
     open_app,
