@@ -91,6 +91,9 @@ EXACT = {
     "The database is busy; try again.": "数据库繁忙,请稍后重试。",
     "The end is before the start.": "结束时间早于开始时间。",
     "Before valid_from.": "早于起始日期。",
+    "Must not be after `date`.": "不能晚于 date。",
+    "The field app is not built: run `make install`.": "手机端尚未构建,请运行 make install。",
+    "One or more of the choices you made was not in the list.": "所选内容中有不在列表中的项。",
     "Is in the future.": "不能晚于现在。",
     "No such village in this township.": "该乡镇没有这个村(社区)。",
     "No such township in the registry.": "登记册中没有这个乡镇。",
@@ -154,6 +157,8 @@ PATTERNS = [
     (r"Longer than maximum length (\d+)\.", "长度不能超过 {0}。"),
     (r"Shorter than minimum length (\d+)\.", "长度不能少于 {0}。"),
     (r"Must be one of: (.*)\.", "须为以下之一:{0}。"),
+    (r"One or more of the choices you made was not in: (.*)\.", "所选内容须在以下之中:{0}。"),
+    (r"Not a valid (tuple|URL|IP address|IPv4 address|IPv6 address)\.", "格式不对。"),
     (
         r"Must be greater than or equal to (.+) and less than or equal to (.+)\.",
         "须在 {0} 到 {1} 之间。",
