@@ -1,5 +1,5 @@
 """The baseline: bare Flask endpoints that insert JSON rows into SQLite (WAL): one row a
-request, or a batch's items in one transaction."""
+request, or a batch's items in one transaction; and one that answers a small JSON."""
 
 import json
 import os
@@ -23,9 +23,13 @@ def _connection(path):
 
 def create_app():
     """A Flask app with POST /insert (one row a request) and POST /insert-many (a batch
-    request's items, one transaction): nothing else."""
+    request's items, one transaction) and GET /answer (a small JSON): nothing else."""
     app = Flask(__name__)
-    path = os.environ["BARE_DB"]
+    path = os.environ.get("BARE_DB", ":memory:")
+
+    @app.get("/answer")
+    def answer():
+        return {"year": "2024", "value": 4500, "records": "/api/v1/activities/activities"}
 
     @app.post("/insert")
     def insert():

@@ -1,7 +1,8 @@
 """Reads as a leader meets them: the year summary and a figure by township through the
-gateway, with the demo year loaded, against a bare two-hop GET (tests/bench/bare_two_hop.py)
-in the same run; then again with a second year of the same size loaded (the cost must not
-grow). 16 connections (rate, ratio; target >= 0.5x) and one connection (p99; < 20 ms).
+gateway, with the demo year loaded, against a bare two-hop GET (tests/bench/bare_proxy.py
+forwarding to tests/bench/bare_app.py) in the same run; then again with a second year of
+the same size loaded (the cost must not grow). 16 connections (rate, ratio; target
+>= 0.5x) and one connection (p99; < 20 ms).
 """
 
 import statistics
@@ -38,7 +39,7 @@ READS = {
 def _start_bare(var_dir, env):
     """The bare backend and the bare proxy in front of it; (processes, the proxy's URL)."""
     processes, urls = [], {}
-    for name in ("backend", "proxy"):
+    for name, target in (("backend", "bare_app"), ("proxy", "bare_proxy")):
         port = free_port()
         extra = {"BARE_UPSTREAM": urls["backend"]} if name == "proxy" else {}
         command = [
@@ -49,7 +50,7 @@ def _start_bare(var_dir, env):
             f"127.0.0.1:{port}",
             "--control-socket",
             str(var_dir / f"bare-{name}.ctl"),
-            f"tests.bench.bare_two_hop:create_{name}()",
+            f"tests.bench.{target}:create_app()",
         ]
         processes.append(
             ManagedProcess(command, env=env | extra, log_path=var_dir / f"bare-{name}.log")
