@@ -3,6 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from shared import registry_client
 from shared.input_schema import InputSchema, plausible_day, storable
 from shared.messages import localise
 
@@ -96,3 +97,17 @@ def page_schema(item_schema):
 
     Page.__name__ = f"{item_schema.__name__.removesuffix('Read')}Page"
     return Page
+
+
+class RegistryName(fields.Field):
+    """The registry's name of the code a record keeps (`attribute`), beside the code."""
+
+    def __init__(self, kind, attribute, **kwargs):
+        self.kind = kind
+        description = f"The registry's name of {attribute} (null if it does not know it)."
+        super().__init__(
+            attribute=attribute, dump_only=True, metadata={"description": description}, **kwargs
+        )
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return registry_client.name_of(self.kind, value)

@@ -11,7 +11,7 @@ from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, plausible_moment, storable
 from shared.masking import mask_name
-from shared.record_schemas import RecordListQuery, page_schema, version_field
+from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CLOCK_SKEW = timedelta(minutes=10)
 # Views of one online activity: past any county's post, far below what the rollups can sum.
@@ -96,7 +96,9 @@ class ActivityRead(ma.Schema):
     organiser = fields.String()
     audience = fields.String()
     township_code = fields.String()
+    township_name = RegistryName("township", "township_code")
     village_code = fields.String(allow_none=True)
+    village_name = RegistryName("village", "village_code")
     venue = fields.String()
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)

@@ -8,7 +8,7 @@ from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone
-from shared.record_schemas import RecordListQuery, page_schema, version_field
+from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
 CATEGORIES = (
@@ -95,8 +95,11 @@ class ConsultationRead(ma.Schema):
     version = fields.Integer()
     status = fields.String()
     advisor_id = fields.String()
+    advisor_name = RegistryName("advisor_id", "advisor_id")
     village_code = fields.String()
+    village_name = RegistryName("village", "village_code")
     township_code = fields.String()
+    township_name = RegistryName("township", "township_code")
     occurred_at = CountyTime()
     day = fields.Date()
     channel = fields.String()
