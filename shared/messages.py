@@ -152,6 +152,7 @@ EXACT = {
 }
 
 PATTERNS = [
+    (r"Not valid: (.+)\.", "以下内容有误:{0}。"),
     (r"Length must be between (\d+) and (\d+)\.", "长度须在 {0} 到 {1} 之间。"),
     (r"Length must be (\d+)\.", "长度须为 {0}。"),
     (r"Longer than maximum length (\d+)\.", "长度不能超过 {0}。"),

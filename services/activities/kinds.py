@@ -12,7 +12,7 @@ from services.activities.models import Activity, CheckIn
 from services.activities.periods import PeriodGate, period_of
 from services.activities.schemas import ActivityCreate, CheckInCreate
 from shared.clock import LOCAL_ZONE
-from shared.record_kinds import RecordKind, outcome, registry_tree
+from shared.record_kinds import RecordKind, invalid, outcome, registry_tree
 from shared.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
 
 
@@ -91,7 +91,7 @@ class ActivityKind(RecordKind):
         if village and tree.get(village) != values["township_code"]:
             errors["village_code"] = ["No such village in this township."]
         if errors:
-            return outcome(INVALID, "Not valid.", errors)
+            return invalid(errors)
         return _township_problem(recorder, values["township_code"], values["day"])
 
     def ask_ahead(self, recorder, values):
