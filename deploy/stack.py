@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from deploy import demo_year
+from deploy import demo
 from shared.components import COMPONENTS
 from shared.config import DEFAULT_PORTS, REPO_ROOT, port_of, redis_url, var_dir
 
@@ -78,35 +78,6 @@ def wait_until_ready(gateway_url, honcho, timeout):
     raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(not_ready) or 'gateway'}")
 
 
-# What `make run` loads once everything is up: the Moyu registry, then the demo logins.
-DEMO_SETUP = (
-    ("services.registry:create_app", ("registry", "load-moyu")),
-    ("gateway:create_app", ("accounts", "seed-demo")),
-)
-
-
-def load_demo_data(env):
-    """Load the demo registry and logins (never in production); return what they printed."""
-    if env.get("ENV") == "production":
-        return "  (production: no demo data; create an admin with `accounts create-admin`)"
-    printed = []
-    for app, arguments in DEMO_SETUP:
-        command = [sys.executable, "-m", "flask", "--app", app, *arguments]
-        done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(arguments)} failed:\n{done.stderr[-2000:]}")
-        printed.append(done.stdout.rstrip())
-    if env.get("DEMO_YEAR", "1") != "0":
-        gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
-        totals, admin = demo_year.load(gateway)
-        shown = demo_year.wait_for_figures(admin, totals)
-        printed.append(
-            f"  demo year {demo_year.YEAR} loaded through the API; the stats show: "
-            + ", ".join(f"{name} {value:,}" for name, value in shown.items())
-        )
-    return "\n".join(printed)
-
-
 def stop(honcho):
     """Ask honcho to stop every process; kill its whole group if it lingers."""
     if honcho.poll() is None:
@@ -146,18 +117,18 @@ def main():
     try:
         wait_until_ready(gateway_url, honcho, READY_TIMEOUT_SECONDS)
         print(
-            f"\n  every component is ready after {time.monotonic() - started:.1f}s; loading the "
-            "Moyu registry, the demo logins and the demo year through the API ...",
+            f"\n  every component is ready after {time.monotonic() - started:.1f}s; loading "
+            "what is missing of the demo data ...",
             flush=True,
         )
-        loaded = load_demo_data(env)
+        loaded = demo.load(env)
         print(
-            f"\n  pufa is ready (demo data loaded) in {time.monotonic() - started:.1f}s\n"
+            f"\n  pufa is ready in {time.monotonic() - started:.1f}s\n"
             f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
             f"  API docs: {gateway_url}/api/v1/docs\n"
             f"  field app (phones): {gateway_url}/app/\n"
             f"  data:     {env['VAR_DIR']}\n"
-            f"  demo data and logins (demo only, never in production):\n{loaded}\n"
+            f"{loaded}\n"
             f"  stop:     Ctrl-C\n",
             flush=True,
         )

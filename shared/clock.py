@@ -23,6 +23,12 @@ def days_after(day, stored_moment):
     return (stored_moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date() - day).days
 
 
+def county_time(epoch_seconds):
+    """A moment given as seconds since the epoch, in county time, RFC 3339, to the second."""
+    moment = datetime.fromtimestamp(epoch_seconds, LOCAL_ZONE).replace(microsecond=0)
+    return moment.isoformat()
+
+
 class CountyTime(fields.DateTime):
     """A stored moment (naive, in UTC) answered in county time with its offset, RFC 3339
     ("2024-03-04T10:00:00+08:00"): a client never has to guess the zone."""

@@ -33,6 +33,7 @@ from services.stats.rollup import (
     stale_keys,
 )
 from shared import http_client
+from shared.errors import ApiError
 from shared.poke import poke_key, request_sync
 from shared.redis_client import get_redis
 
@@ -141,8 +142,14 @@ def sync_source(source):
         if ns is None:
             enqueue_rebuild(connection)
             return "missing"
-        applied, last_seq = _catch_up(connection, ns, source)
+        try:
+            applied, last_seq = _catch_up(connection, ns, source)
+        except ApiError as exc:  # not up yet, or down: the next tick tries again
+            log.warning("sync of %s postponed: %s", source, exc.message)
+            return "unreachable"
         note_freshness(connection, source, cursor_of(connection, ns, source), last_seq)
+        if applied:
+            log.info("applied %d %s feed entries", applied, source)
         return applied
 
 
@@ -167,9 +174,17 @@ def rebuild(on_progress=None):
             if on_progress is not None:
                 on_progress(source, seq, last_seq)
 
-        for feed in FEEDS:
-            _start_from_aggregate(connection, ns, feed)
-            _catch_up(connection, ns, feed, progress)
+        try:
+            for feed in FEEDS:
+                _start_from_aggregate(connection, ns, feed)
+                _catch_up(connection, ns, feed, progress)
+        except ApiError as exc:  # a source not up yet, or down: the next tick asks again
+            log.warning("rebuild postponed: %s", exc.message)
+            _delete(connection, namespace_keys(connection, ns))
+            if job is not None:
+                job.meta["postponed"] = exc.message
+                job.save_meta()
+            return "unreachable"
         old = current_namespace(connection)
         connection.set(CURRENT, ns)
         if old and old != ns:

@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from services.stats.catalogue import DIMENSIONS, METRICS
+from shared.clock import CountyTime
 from shared.input_schema import plausible_day
 
 _PERIOD_SHAPE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -50,3 +51,18 @@ class TrendQuery(YearQuery):
 class RankingQuery(ma.Schema):
     metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
+
+
+class RebuildJobRead(ma.Schema):
+    """A rebuild job as its admin polls it: RQ's state, how far it got, and when."""
+
+    job_id = ma.fields.String(attribute="id")
+    state = ma.fields.Function(lambda job: job.get_status())
+    progress = ma.fields.Function(lambda job: job.meta.get("progress"))
+    postponed = ma.fields.Function(
+        lambda job: job.meta.get("postponed"),
+        metadata={"description": "Why it stopped early (a source did not answer), or null."},
+    )
+    enqueued_at = CountyTime()
+    started_at = CountyTime()
+    ended_at = CountyTime()

@@ -58,7 +58,10 @@ def main():
         stopped = threading.Event()
         threading.Thread(target=run_ticks, args=(app, stopped), daemon=True).start()
         try:
-            worker.work(with_scheduler=True, logging_level=app.config["LOG_LEVEL"])
+            # RQ says three lines of every job at INFO, a sync every few seconds: only its
+            # warnings and failures, unless debugging. Our jobs say what they changed.
+            quiet = "DEBUG" if app.config["LOG_LEVEL"] == "DEBUG" else "WARNING"
+            worker.work(with_scheduler=True, logging_level=quiet)
         except redis.ConnectionError:
             # Stopping together with the embedded Redis: nothing left to deregister from.
             if not worker._stop_requested:
