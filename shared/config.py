@@ -7,6 +7,7 @@ required, and the process refuses to start naming what is missing.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 from shared.components import BY_NAME, COMPONENTS, SERVICES
@@ -34,9 +35,31 @@ def var_dir(environ=os.environ):
     return Path(environ.get("VAR_DIR", REPO_ROOT / "var"))
 
 
+def owner_only_file(path, text):
+    """Write `text` to a file only its owner may read (created so from the start)."""
+    path = Path(path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+    os.chmod(path, 0o600)  # an older file keeps its mode through O_CREAT
+
+
+def embedded_redis_password(environ=os.environ):
+    """The embedded Redis's password: generated once into var/secrets/ (owner-only)."""
+    path = var_dir(environ) / "secrets" / "redis-password"
+    if not path.exists():
+        owner_only_file(path, secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def redis_url(environ=os.environ):
-    """The Redis URL: REDIS_URL when set, else the embedded Redis on its own port."""
-    return environ.get("REDIS_URL") or f"redis://127.0.0.1:{port_of('redis', environ)}/0"
+    """The Redis URL: REDIS_URL when set, else the embedded Redis on its own port, with
+    its generated password (the embedded Redis refuses every unauthenticated client)."""
+    if environ.get("REDIS_URL"):
+        return environ["REDIS_URL"]
+    password = embedded_redis_password(environ)
+    return f"redis://:{password}@127.0.0.1:{port_of('redis', environ)}/0"
 
 
 def database_variable(component):

@@ -20,7 +20,10 @@ def test_defaults_are_embedded():
     config = load_config("registry", environ={})
     assert config["DATABASE_URL"].startswith("sqlite:///")
     assert config["DATABASE_URL"].endswith("registry/registry.db")
-    assert config["REDIS_URL"] == "redis://127.0.0.1:6390/0"
+    # The embedded Redis, with the password generated for it.
+    assert config["REDIS_URL"].startswith("redis://:") and config["REDIS_URL"].endswith(
+        "@127.0.0.1:6390/0"
+    )
     assert config["SERVICE_URLS"]["stats"] == "http://127.0.0.1:8004"
 
 
