@@ -16,7 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 REDIS_PORT = 6390
 DEFAULT_PORTS = {component.name: component.port for component in COMPONENTS} | {"redis": REDIS_PORT}
 
-# Demo-only keys: good enough for `make run` on a laptop, refused in production.
+# Demo-only keys: good enough for `make run` on a laptop, refused unless ENV is exactly
+# `development` (the default): `Production`, `prod`, `staging` all need real keys.
+DEVELOPMENT = "development"
 DEMO_TOKEN_SIGNING_KEY = "demo-only-signing-key-do-not-use-in-production-0000"
 DEMO_PII_ENCRYPTION_KEY = "ZGVtby1vbmx5LXBpaS1rZXktbm90LWZvci1wcm9kISE="  # Fernet, demo only
 
@@ -79,8 +81,15 @@ def service_url(component, environ=os.environ):
     return environ.get(f"{component.upper()}_URL", default).rstrip("/")
 
 
+# Inner calls time out before outer ones: a service asking the registry gives up (and
+# answers its own 503) well before the gateway stops waiting for that service.
+INNER_READ_TIMEOUT = "5"
+PROXY_READ_TIMEOUT = "15"
+
+
 def _gateway_settings(environ):
     return {
+        "PROXY_READ_TIMEOUT": float(environ.get("PROXY_READ_TIMEOUT", PROXY_READ_TIMEOUT)),
         "ACCESS_TOKEN_TTL": int(environ.get("ACCESS_TOKEN_TTL", "600")),
         "REFRESH_TOKEN_TTL": int(environ.get("REFRESH_TOKEN_TTL", str(30 * 24 * 3600))),
         "RATE_LIMIT_PER_CALLER": environ.get("RATE_LIMIT_PER_CALLER", "600 per minute"),
@@ -96,14 +105,14 @@ def load_config(component, overrides=None, environ=os.environ):
     refused (ConfigError) when unsafe or, in production, incomplete."""
     overrides = overrides or {}
     config = {
-        "ENV_NAME": environ.get("ENV", "development"),
+        "ENV_NAME": environ.get("ENV", DEVELOPMENT),
         "COMPONENT": component,
         "DATABASE_URL": database_url(component, environ),
         "REDIS_URL": redis_url(environ),
         "TOKEN_SIGNING_KEY": environ.get("TOKEN_SIGNING_KEY", DEMO_TOKEN_SIGNING_KEY),
         "PII_ENCRYPTION_KEY": environ.get("PII_ENCRYPTION_KEY", DEMO_PII_ENCRYPTION_KEY),
         "HTTP_CONNECT_TIMEOUT": float(environ.get("HTTP_CONNECT_TIMEOUT", "2")),
-        "HTTP_READ_TIMEOUT": float(environ.get("HTTP_READ_TIMEOUT", "10")),
+        "HTTP_READ_TIMEOUT": float(environ.get("HTTP_READ_TIMEOUT", INNER_READ_TIMEOUT)),
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024))),
         "SERVICE_URLS": {name: service_url(name, environ) for name in SERVICES},
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO"),
@@ -130,14 +139,20 @@ def _require_in_production(component, environ, overrides):
 
 
 def check_config(config):
-    """Refuse, loudly, settings that are unsafe in production."""
+    """Refuse, loudly, settings that are unsafe: the demo keys anywhere but development."""
     key = config["TOKEN_SIGNING_KEY"]
-    if config["ENV_NAME"] == "production" and key == DEMO_TOKEN_SIGNING_KEY:
-        raise ConfigError("TOKEN_SIGNING_KEY must be set in production; the demo key is refused")
+    where = config["ENV_NAME"]
+    if where != DEVELOPMENT and key == DEMO_TOKEN_SIGNING_KEY:
+        raise ConfigError(f"TOKEN_SIGNING_KEY must be set (ENV={where!r}); the demo key is refused")
     if len(key.encode()) < 32:
         raise ConfigError("TOKEN_SIGNING_KEY must be at least 32 bytes long")
-    if (
-        config["ENV_NAME"] == "production"
-        and config["PII_ENCRYPTION_KEY"] == DEMO_PII_ENCRYPTION_KEY
-    ):
-        raise ConfigError("PII_ENCRYPTION_KEY must be set in production; the demo key is refused")
+    inner = config["HTTP_CONNECT_TIMEOUT"] + config["HTTP_READ_TIMEOUT"]
+    if "PROXY_READ_TIMEOUT" in config and config["PROXY_READ_TIMEOUT"] <= inner:
+        raise ConfigError(
+            "PROXY_READ_TIMEOUT must be longer than HTTP_CONNECT_TIMEOUT + HTTP_READ_TIMEOUT: "
+            "the gateway must outwait the services' own calls"
+        )
+    if where != DEVELOPMENT and config["PII_ENCRYPTION_KEY"] == DEMO_PII_ENCRYPTION_KEY:
+        raise ConfigError(
+            f"PII_ENCRYPTION_KEY must be set (ENV={where!r}); the demo key is refused"
+        )

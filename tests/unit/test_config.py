@@ -61,6 +61,15 @@ def test_production_accepts_real_keys_and_refuses_the_demo_pii_key():
     assert config["TOKEN_SIGNING_KEY"] == key and config["PII_ENCRYPTION_KEY"] == pii_key
 
 
+@pytest.mark.parametrize("where", ["Production", "prod", "staging", "PRODUCTION", "test", ""])
+def test_anything_but_development_refuses_the_demo_keys(where):
+    with pytest.raises(ConfigError, match="TOKEN_SIGNING_KEY"):
+        load_config("registry", environ={"ENV": where})
+    with pytest.raises(ConfigError, match="PII_ENCRYPTION_KEY"):
+        load_config("registry", environ={"ENV": where, "TOKEN_SIGNING_KEY": "k" * 48})
+    assert load_config("registry", environ={"ENV": "development"})["ENV_NAME"] == "development"
+
+
 def test_short_keys_are_refused():
     with pytest.raises(ConfigError, match="32 bytes"):
         load_config("registry", environ={"TOKEN_SIGNING_KEY": "short"})
