@@ -64,6 +64,11 @@ def redis_url(environ=os.environ):
     return f"redis://:{password}@127.0.0.1:{port_of('redis', environ)}/0"
 
 
+def max_content_length(environ=os.environ):
+    """The largest request body any component reads (bytes; 8 MiB by default)."""
+    return int(environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
+
+
 def database_variable(component):
     """The environment variable that names a component's database."""
     return f"{component.upper()}_DATABASE_URL"
@@ -113,7 +118,7 @@ def load_config(component, overrides=None, environ=os.environ):
         "PII_ENCRYPTION_KEY": environ.get("PII_ENCRYPTION_KEY", DEMO_PII_ENCRYPTION_KEY),
         "HTTP_CONNECT_TIMEOUT": float(environ.get("HTTP_CONNECT_TIMEOUT", "2")),
         "HTTP_READ_TIMEOUT": float(environ.get("HTTP_READ_TIMEOUT", INNER_READ_TIMEOUT)),
-        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024))),
+        "MAX_CONTENT_LENGTH": max_content_length(environ),
         "SERVICE_URLS": {name: service_url(name, environ) for name in SERVICES},
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO"),
     }
