@@ -61,6 +61,8 @@ EXACT = {
     "There is nothing at this address.": "该地址不存在。",
     "This method is not allowed here.": "该地址不支持此操作。",
     "The request body is too large.": "请求内容太大。",
+    "Too many rows.": "行数太多。",
+    "Too many columns.": "列数太多。",
     "The address is too long.": "请求地址太长。",
     "The request headers are too large.": "请求头太大。",
     "Send JSON (Content-Type: application/json).": "请以 JSON 发送。",
@@ -206,6 +208,11 @@ PATTERNS = [
     ),
     (r"Assignment (\S+) already ended on (\S+)\.", "派驻 {0} 已于 {1} 结束。"),
     (r"Nothing was stored: fix rows (.+)\.", "未保存任何数据,请修改以下各行:{0}。"),
+    (r"(\d+) more problems not listed\.", "另有 {0} 处问题未列出。"),
+    (
+        r"The file is too large for a registry sheet: at most (\S+) rows and (\d+) columns\.",
+        "文件太大,不像名册表格:最多 {0} 行、{1} 列。",
+    ),
     (
         r"Record (\S+) already exists with other content; it was not overwritten\.",
         "记录 {0} 已存在且内容不同,未覆盖。",

@@ -9,7 +9,7 @@ from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
-from shared.input_schema import InputSchema, plausible_moment, storable
+from shared.input_schema import InputSchema, Pattern, plausible_moment, storable
 from shared.masking import mask_name
 from shared.record_schemas import RecordListQuery, page_schema, version_field
 
@@ -32,10 +32,8 @@ class ActivityContent(InputSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     organiser = fields.String(required=True, validate=validate.OneOf(ORGANISERS))
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
-    township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
-    village_code = fields.String(
-        load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{12}$")
-    )
+    township_code = fields.String(required=True, validate=Pattern(r"^\d{9}$"))
+    village_code = fields.String(load_default=None, allow_none=True, validate=Pattern(r"^\d{12}$"))
     venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
     gps = fields.Nested(Gps, load_default=None, allow_none=True)
     starts_at = fields.AwareDateTime(required=True, validate=plausible_moment())
@@ -155,11 +153,11 @@ ActivityPage = page_schema(ActivityRead)
 
 
 class PeriodClose(InputSchema):
-    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    period = fields.String(required=True, validate=Pattern(r"^\d{4}-(0[1-9]|1[0-2])$"))
 
 
 class PeriodExceptionCreate(PeriodClose):
-    township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
+    township_code = fields.String(required=True, validate=Pattern(r"^\d{9}$"))
     until = fields.AwareDateTime(required=True, validate=plausible_moment())
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 

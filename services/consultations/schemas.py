@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates
 from services.consultations.pii import id_number_problem, mask_id_number
 from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
-from shared.input_schema import InputSchema, plausible_day, plausible_moment
+from shared.input_schema import InputSchema, Pattern, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone
 from shared.record_schemas import RecordListQuery, page_schema, version_field
 
@@ -29,7 +29,7 @@ GENDERS = ("male", "female")
 
 class Resident(ma.Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    phone = fields.String(load_default=None, validate=validate.Regexp(r"^1[3-9]\d{9}$"))
+    phone = fields.String(load_default=None, validate=Pattern(r"^1[3-9]\d{9}$"))
     id_number = fields.String(load_default=None)
     gender = fields.String(load_default=None, validate=validate.OneOf(GENDERS))
     ethnicity = fields.String(load_default=None, validate=validate.Length(max=20))
@@ -43,7 +43,7 @@ class Resident(ma.Schema):
 
 
 class ConsultationContent(InputSchema):
-    village_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    village_code = fields.String(required=True, validate=Pattern(r"^\d{12}$"))
     occurred_at = fields.AwareDateTime(required=True, validate=plausible_moment())
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
