@@ -10,7 +10,7 @@ from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGAN
 from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, Pattern, plausible_moment, storable
-from shared.masking import mask_name
+from shared.masking import mask_name, mask_text
 from shared.record_schemas import RecordListQuery, page_schema, version_field
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -106,7 +106,7 @@ class ActivityRead(ma.Schema):
     checkins = fields.Integer()
     attendances = fields.Method("attendance_figure")
     languages = fields.List(fields.String())
-    notes = fields.String()
+    notes = fields.Method("visible_notes")
     recorded_by = fields.String()
     client_recorded_at = CountyTime(allow_none=True)
     recorded_at = CountyTime()
@@ -122,6 +122,12 @@ class ActivityRead(ma.Schema):
         """Whole days, in county time, from the day it took place to when it was recorded."""
         return days_after(activity.day, activity.recorded_at)
 
+    def visible_notes(self, activity):
+        """As written for its recorder and admins; ID numbers and phones masked for others."""
+        if may_see_personal(current_principal(), activity):
+            return activity.notes
+        return mask_text(activity.notes)
+
     def attendance_figure(self, activity):
         """Attendances (人次): the larger of the headcount and the distinct check-ins."""
         return attendances(activity)
@@ -136,10 +142,14 @@ class CheckInRead(ma.Schema):
 
     def visible_name(self, checkin):
         """The recording user and admins see the name; everyone else a masked one."""
-        principal = current_principal()
-        if principal.role == "admin" or principal.subject == checkin.recorded_by:
+        if may_see_personal(current_principal(), checkin):
             return checkin.attendee_name
         return mask_name(checkin.attendee_name)
+
+
+def may_see_personal(principal, record):
+    """Whether a caller sees a record's personal data as written: its recorder and admins."""
+    return principal.role == "admin" or principal.subject == record.recorded_by
 
 
 class ActivityQuery(RecordListQuery):

@@ -7,7 +7,7 @@ from services.consultations.pii import id_number_problem, mask_id_number
 from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, Pattern, plausible_day, plausible_moment
-from shared.masking import mask_name, mask_phone
+from shared.masking import mask_name, mask_phone, mask_text
 from shared.record_schemas import RecordListQuery, page_schema, version_field
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
@@ -101,8 +101,8 @@ class ConsultationRead(ma.Schema):
     day = fields.Date()
     channel = fields.String()
     category = fields.String()
-    question = fields.String()
-    advice = fields.String()
+    question = fields.Method("visible_question")
+    advice = fields.Method("visible_advice")
     outcome = fields.String()
     follow_up_on = fields.Date(allow_none=True)
     mediation_result = fields.String(allow_none=True)
@@ -125,6 +125,17 @@ class ConsultationRead(ma.Schema):
 
     def is_masked(self, consultation):
         return not may_see_resident(current_principal(), consultation)
+
+    def visible_question(self, consultation):
+        """As written for those who may see the resident; ID numbers and phones masked."""
+        return self._visible_text(consultation, consultation.question)
+
+    def visible_advice(self, consultation):
+        """As written for those who may see the resident; ID numbers and phones masked."""
+        return self._visible_text(consultation, consultation.advice)
+
+    def _visible_text(self, consultation, text):
+        return text if may_see_resident(current_principal(), consultation) else mask_text(text)
 
 
 class ConsultationQuery(RecordListQuery):
