@@ -27,14 +27,20 @@ PUBLIC_OPS = ("ops.healthz", "ops.readyz", "ops.metrics")
 EDGE_PUBLIC_OPS = ("ops.healthz", "ops.readyz")
 
 
-class ErrorSchema(ma.Schema):
-    """The shared error shape, for the OpenAPI document."""
+class ErrorDetail(ma.Schema):
+    """What went wrong: the status, a code, a message, the request id, the bad fields."""
 
-    status = ma.fields.Integer()
-    code = ma.fields.String()
-    message = ma.fields.String()
+    status = ma.fields.Integer(required=True)
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
     request_id = ma.fields.String(allow_none=True)
-    fields = ma.fields.Dict()
+    fields = ma.fields.Dict(metadata={"description": "Each bad field and what is wrong."})
+
+
+class ErrorSchema(ma.Schema):
+    """The shared error shape, for the OpenAPI document: `{"error": {...}}`."""
+
+    error = ma.fields.Nested(ErrorDetail, required=True)
 
 
 class StoredIntegerConverter(IntegerConverter):

@@ -17,10 +17,10 @@ PAGE_POLICY = (
     "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# The API document's page starts Swagger UI with an inline script of flask-smorest's
-# template; it shows no data, and still loads nothing from elsewhere.
+# The API document's pages (flask-smorest's, and the gateway's merged one) start Swagger
+# UI with an inline script; they show no data, and still load nothing from elsewhere.
 DOCS_POLICY = PAGE_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-DOCS_BLUEPRINT = "api-docs"
+DOCS_BLUEPRINTS = ("api-docs", "docs")
 
 
 def install_security_headers(app, *, personal_data=False):
@@ -30,8 +30,11 @@ def install_security_headers(app, *, personal_data=False):
     def secure(response):
         response.headers["X-Content-Type-Options"] = "nosniff"
         if response.mimetype == "text/html":
-            docs = (request.endpoint or "").split(".", 1)[0] == DOCS_BLUEPRINT
-            response.headers["Content-Security-Policy"] = DOCS_POLICY if docs else PAGE_POLICY
+            docs = (request.endpoint or "").split(".", 1)[0] in DOCS_BLUEPRINTS
+            # A page that states its own (the field app's, stricter) keeps it.
+            response.headers.setdefault(
+                "Content-Security-Policy", DOCS_POLICY if docs else PAGE_POLICY
+            )
             response.headers["X-Frame-Options"] = "DENY"
         if personal_data:
             response.headers["Cache-Control"] = "no-store"
