@@ -15,6 +15,7 @@ import time
 import redis
 from flask import current_app, has_app_context
 from rq import Queue
+from rq.serializers import JSONSerializer
 
 log = logging.getLogger(__name__)
 POKE_PREFIX = "pufa:rollup:poke"
@@ -28,6 +29,12 @@ def mark_feed_changed(session):
     session.info["feed_changed"] = True
 
 
+def stats_queue(connection):
+    """The stats queue. Its jobs are JSON (a function's name and plain arguments), never
+    pickles: reading a job runs no code, and the worker runs only the functions it knows."""
+    return Queue(STATS_QUEUE, connection=connection, serializer=JSONSerializer)
+
+
 def poke_key(source):
     """The key that says a sync of `source` is already pending."""
     return f"{POKE_PREFIX}:{source}"
@@ -36,7 +43,7 @@ def poke_key(source):
 def request_sync(connection, source):
     """Queue a sync of `source` unless one is pending; True when one was queued."""
     if connection.set(poke_key(source), "1", nx=True, ex=60):
-        Queue(STATS_QUEUE, connection=connection).enqueue(SYNC_JOB, source, job_timeout=600)
+        stats_queue(connection).enqueue(SYNC_JOB, source, job_timeout=600)
         return True
     return False
 

@@ -7,12 +7,13 @@ from flask.cli import AppGroup
 from gateway.accounts import service
 from gateway.accounts.models import Account
 from gateway.accounts.passwords import verify_password
+from shared.config import DEVELOPMENT
 from shared.db import get_db
 from shared.errors import ApiError
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
 
-# Demo-only logins for `make run`: never created when ENV=production.
+# Demo-only logins for `make run`: created only when ENV is exactly `development`.
 DEMO_ACCOUNTS = (
     ("admin", "pufa-demo-county", "admin", {}, "县司法局管理员 (demo)"),
     ("leader", "pufa-demo-figures", "leader", {}, "县领导 (demo)"),
@@ -36,10 +37,10 @@ def create_admin(username, password):
 
 @accounts_cli.command("seed-demo")
 def seed_demo():
-    """Create the demo admin, leader, staff and advisor logins that are missing (refused in
-    production), and say of each whether its demo password still opens it."""
-    if current_app.config["ENV_NAME"] == "production":
-        raise click.ClickException("demo accounts are never created in production")
+    """Create the demo admin, leader, staff and advisor logins that are missing (development
+    only), and say of each whether its demo password still opens it."""
+    if current_app.config["ENV_NAME"] != DEVELOPMENT:
+        raise click.ClickException("demo accounts are created only when ENV=development")
     session = get_db().session
     for username, password, role, scope, name in DEMO_ACCOUNTS:
         account = session.query(Account).filter_by(username=username).first()

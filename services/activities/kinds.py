@@ -12,6 +12,7 @@ from services.activities.models import Activity, CheckIn
 from services.activities.periods import PeriodGate, period_of
 from services.activities.schemas import ActivityCreate, CheckInCreate
 from shared.clock import LOCAL_ZONE
+from shared.pii import keyed_digest
 from shared.record_kinds import RecordKind, invalid, outcome, registry_tree
 from shared.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
 
@@ -135,6 +136,14 @@ class CheckInKind(RecordKind):
             "attendee_key": key,
             "checked_in_at": _utc(content["checked_in_at"]),
         }
+
+    def digest(self, values):
+        """Keyed: the content holds the attendee's name."""
+        return keyed_digest(values)
+
+    def build(self, recorder, record_id, digest, values):
+        """A (transient) CheckIn: the model keeps the name only encrypted."""
+        return self.model(**vars(super().build(recorder, record_id, digest, values)))
 
     def problem(self, recorder, values, record=None):
         activity = recorder.load("activity", [values["activity_id"]]).get(values["activity_id"])

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.pii import encrypted
 from shared.records import VersionedRecord
 
 
@@ -45,10 +46,14 @@ class CheckIn(Base):
     digest: Mapped[str]
     activity_id: Mapped[str] = mapped_column(sa.ForeignKey("activities.id"))
     attendee_key: Mapped[str]
-    attendee_name: Mapped[str]
+    attendee_name_enc: Mapped[str]  # the attendee's name, only ever stored encrypted
     checked_in_at: Mapped[datetime]
     recorded_by: Mapped[str]
     recorded_at: Mapped[datetime]
+
+    attendee_name = encrypted(
+        "attendee_name_enc", "The attendee's name (shown masked to those who may not see it)."
+    )
 
 
 class ClosedPeriod(Base):

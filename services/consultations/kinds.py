@@ -5,10 +5,10 @@ from datetime import UTC
 
 from services.consultations.facts import facts
 from services.consultations.models import Consultation
-from services.consultations.pii import keyed_digest
 from services.consultations.schemas import ConsultationCreate
 from shared import registry_client
 from shared.clock import LOCAL_ZONE
+from shared.pii import keyed_digest
 from shared.record_kinds import RecordKind, invalid, outcome, registry_tree
 from shared.records import FORBIDDEN
 

@@ -13,11 +13,11 @@ from contextlib import contextmanager, suppress
 import redis
 from flask import current_app
 from redis.exceptions import LockError
-from rq import Queue, get_current_job
+from rq import get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
+from rq.serializers import JSONSerializer
 
-from services.stats import QUEUE_NAME
 from services.stats.catalogue import FEEDS, SOURCES
 from services.stats.freshness import note_freshness
 from services.stats.rollup import (
@@ -34,7 +34,7 @@ from services.stats.rollup import (
 )
 from shared import http_client
 from shared.errors import ApiError
-from shared.poke import poke_key, request_sync
+from shared.poke import poke_key, request_sync, stats_queue
 from shared.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def feed_page(source, after, limit=PAGE_SIZE):
 
 def start_rebuild(connection):
     """Queue a rebuild job (an admin's ask); return the job, whose meta shows progress."""
-    return Queue(QUEUE_NAME, connection=connection).enqueue(rebuild, job_timeout=3600)
+    return stats_queue(connection).enqueue(rebuild, job_timeout=3600)
 
 
 def enqueue_rebuild(connection):
@@ -66,7 +66,7 @@ def enqueue_rebuild(connection):
 def rebuild_job(connection, job_id):
     """A rebuild job by its id, or None when there is no such job."""
     try:
-        return Job.fetch(job_id, connection=connection)
+        return Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
     except NoSuchJobError:
         return None
 

@@ -50,6 +50,24 @@ def launched_stack(tmp_path, **settings):
                 launcher.wait()
 
 
+def _process_running(launcher, needle):
+    """The supervisor's child whose command line holds `needle` (a gunicorn master, not
+    one of its workers)."""
+    for process in psutil.Process(launcher.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            supervised = "supervisord" in " ".join(process.parent().cmdline())
+            if supervised and needle in " ".join(process.cmdline()):
+                return process
+    return None
+
+
+def _ready(gateway):
+    try:
+        return requests.get(f"{gateway}/healthz", timeout=5).json()["status"] == "ready"
+    except (requests.RequestException, ValueError):
+        return False
+
+
 def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
     with launched_stack(tmp_path) as (launcher, ports):
         report = requests.get(f"http://127.0.0.1:{ports['gateway']}/healthz", timeout=10).json()
@@ -106,8 +124,24 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
         assert written.status_code == 201, written.text
         wait_for(lambda: attendances() == before + 61, 30, "the new attendances counted")
 
+        # A process that dies is started again by the supervisor; the others go on serving.
+        for name in ("services.stats.worker", "services.registry:create_app()"):
+            crashed = _process_running(launcher, name)
+            crashed.kill()
+            crashed.wait(10)
+            assert requests.get(f"{gateway}/api/v1/me", headers=staff, timeout=5).ok
+            wait_for(
+                lambda n=name, old=crashed.pid: (
+                    getattr(_process_running(launcher, n), "pid", old) != old
+                ),
+                30,
+                f"{name} restarted",
+            )
+        wait_for(lambda: _ready(gateway), 60, "every component ready again")
+        assert requests.get(f"{gateway}/api/v1/registry/townships", headers=leader).ok
+
         processes = psutil.Process(launcher.pid).children(recursive=True)
-        assert len(processes) >= 7  # honcho, redis, 4 services, worker, gateway (+ workers)
+        assert len(processes) >= 7  # supervisord, redis, 4 services, worker, gateway (+ workers)
 
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C delivers to the foreground launcher
         assert launcher.wait(timeout=40) == 0

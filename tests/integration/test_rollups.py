@@ -252,6 +252,7 @@ def test_a_write_accepted_while_redis_is_down_is_counted_after(world):
     drain(world["stats"])
     redis_server = world["redis"]
     port, data_dir = redis_server.port, redis_server.log_path.parent
+    password = redis_server.password
     redis_server.stop()
     try:
         written = requests.post(
@@ -262,7 +263,7 @@ def test_a_write_accepted_while_redis_is_down_is_counted_after(world):
         )
         assert written.status_code == 201
     finally:
-        world["redis"] = RedisServer(data_dir, port=port)
+        world["redis"] = RedisServer(data_dir, port=port, password=password)
     assert_figures_equal_records(world)
 
 

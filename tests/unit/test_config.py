@@ -20,7 +20,10 @@ def test_defaults_are_embedded():
     config = load_config("registry", environ={})
     assert config["DATABASE_URL"].startswith("sqlite:///")
     assert config["DATABASE_URL"].endswith("registry/registry.db")
-    assert config["REDIS_URL"] == "redis://127.0.0.1:6390/0"
+    # The embedded Redis, with the password generated for it.
+    assert config["REDIS_URL"].startswith("redis://:") and config["REDIS_URL"].endswith(
+        "@127.0.0.1:6390/0"
+    )
     assert config["SERVICE_URLS"]["stats"] == "http://127.0.0.1:8004"
 
 
@@ -56,6 +59,15 @@ def test_production_accepts_real_keys_and_refuses_the_demo_pii_key():
         | {"ENV": "production", "TOKEN_SIGNING_KEY": key, "PII_ENCRYPTION_KEY": pii_key},
     )
     assert config["TOKEN_SIGNING_KEY"] == key and config["PII_ENCRYPTION_KEY"] == pii_key
+
+
+@pytest.mark.parametrize("where", ["Production", "prod", "staging", "PRODUCTION", "test", ""])
+def test_anything_but_development_refuses_the_demo_keys(where):
+    with pytest.raises(ConfigError, match="TOKEN_SIGNING_KEY"):
+        load_config("registry", environ={"ENV": where})
+    with pytest.raises(ConfigError, match="PII_ENCRYPTION_KEY"):
+        load_config("registry", environ={"ENV": where, "TOKEN_SIGNING_KEY": "k" * 48})
+    assert load_config("registry", environ={"ENV": "development"})["ENV_NAME"] == "development"
 
 
 def test_short_keys_are_refused():
