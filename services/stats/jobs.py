@@ -13,11 +13,12 @@ from contextlib import contextmanager, suppress
 import redis
 from flask import current_app
 from redis.exceptions import LockError
-from rq import get_current_job
+from rq import Queue, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from services.stats import QUEUE_NAME
 from services.stats.catalogue import FEEDS, SOURCES
 from services.stats.freshness import note_freshness
 from services.stats.rollup import (
@@ -34,7 +35,7 @@ from services.stats.rollup import (
 )
 from shared import http_client
 from shared.errors import ApiError
-from shared.poke import poke_key, request_sync, stats_queue
+from shared.poke import ANNOUNCED, POKE_SECONDS, poke_key
 from shared.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,38 @@ LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
 def feed_page(source, after, limit=PAGE_SIZE):
     """One page of a recording service's change feed."""
     return http_client.get_json(source, "/feed", params={"after": after, "limit": limit})
+
+
+def stats_queue(connection):
+    """The stats queue. Its jobs are JSON (a function's name and plain arguments), never
+    pickles: reading a job runs no code, and the worker runs only the functions it knows."""
+    return Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+
+
+def _queued_key(source):
+    return f"{PREFIX}:poke:queued:{source}"
+
+
+def request_sync(connection, source):
+    """Queue a sync of `source` unless one is already queued; True when one was queued."""
+    if connection.set(_queued_key(source), "1", nx=True, ex=POKE_SECONDS):
+        stats_queue(connection).enqueue(sync_source, source, job_timeout=600)
+        return True
+    return False
+
+
+def take_announced(connection, timeout):
+    """Wait up to `timeout` seconds for a recording service's announcement of a changed
+    feed (shared.poke) and queue its sync; the source's name, or None."""
+    announced = connection.brpop([ANNOUNCED], timeout=timeout)
+    if announced is None:
+        return None
+    source = announced[1].decode()
+    if source in FEEDS:  # a name we do not follow is dropped, never run
+        request_sync(connection, source)
+        return source
+    log.warning("dropped an announcement of a feed we do not follow: %r", source[:40])
+    return None
 
 
 def start_rebuild(connection):
@@ -134,7 +167,8 @@ def _start_from_aggregate(connection, ns, name):
 def sync_source(source):
     """Bring the live figures up to date with one source's feed (one sync per source)."""
     connection = get_redis()
-    connection.delete(poke_key(source))  # a poke from now on queues the next sync
+    # An announcement or a tick from now on queues the next sync.
+    connection.delete(poke_key(source), _queued_key(source))
     with exclusive(connection, source) as held:
         if not held:
             return "busy"

@@ -4,7 +4,7 @@ import redis
 from prometheus_client.core import GaugeMetricFamily
 
 from services.stats.freshness import freshness_report
-from shared.poke import stats_queue
+from services.stats.jobs import stats_queue
 
 
 class LagCollector:

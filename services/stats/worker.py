@@ -18,8 +18,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from services.stats import QUEUE_NAME, create_app
-from services.stats.jobs import tick
-from shared.poke import SYNC_JOB, stats_queue
+from services.stats.jobs import rebuild, stats_queue, sync_source, take_announced, tick
 from shared.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -33,7 +32,8 @@ LONGEST_PAUSE_SECONDS = 5.0
 # The scheduled catch-up: a lost poke or a Redis outage only delays figures.
 SYNC_INTERVAL_SECONDS = float(os.environ.get("STATS_SYNC_INTERVAL", "3"))
 # The only functions a stats job may name; anything else in the queue is refused unrun.
-JOB_FUNCTIONS = frozenset({SYNC_JOB, "services.stats.jobs.rebuild"})
+JOB_FUNCTIONS = frozenset(f"{job.__module__}.{job.__name__}" for job in (sync_source, rebuild))
+ANNOUNCEMENT_WAIT_SECONDS = 1  # how often the relay looks up from waiting to see a stop
 
 
 class RefusedJob(Exception):
@@ -85,6 +85,19 @@ def run_ticks(app, stopped, interval=SYNC_INTERVAL_SECONDS):
                 log.warning("scheduled sync skipped: Redis did not answer")
 
 
+def relay_announcements(app, stopped):
+    """Turn the recording services' announcements of changed feeds into sync jobs, for as
+    long as the worker runs, riding out Redis outages like the worker does."""
+    with app.app_context():
+        connection = get_redis()
+        while not stopped.is_set():
+            try:
+                take_announced(connection, ANNOUNCEMENT_WAIT_SECONDS)
+            except redis.RedisError:
+                log.warning("Redis did not answer the announcement relay; waiting for it")
+                wait_for_redis(connection, stopped)
+
+
 def work_until_stopped(app, connection, stopped):
     """Work the queue; whenever RQ's loop ends without a stop asked, wait for Redis and
     work again with a new worker (the old one's registration lapses with its TTL)."""
@@ -115,6 +128,7 @@ def main():
         log.info("stats worker starting on queue %s", QUEUE_NAME)
         stopped = threading.Event()
         threading.Thread(target=run_ticks, args=(app, stopped), daemon=True).start()
+        threading.Thread(target=relay_announcements, args=(app, stopped), daemon=True).start()
         try:
             work_until_stopped(app, connection, stopped)
         finally:

@@ -11,9 +11,10 @@ from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from services.stats import QUEUE_NAME as STATS_QUEUE
 from services.stats import create_app as create_stats
+from services.stats.jobs import stats_queue
 from services.stats.worker import stats_worker
-from shared.poke import STATS_QUEUE, stats_queue
 from tests.support.processes import ManagedProcess, free_port, wait_for
 
 
