@@ -102,7 +102,19 @@ def _gateway_settings(environ):
     }
 
 
-OWN_SETTINGS = {"gateway": _gateway_settings}  # what only one component reads
+def _stats_settings(environ):
+    return {
+        # the worker's scheduled catch-up, should an announcement of a change be lost
+        "STATS_SYNC_INTERVAL": float(environ.get("STATS_SYNC_INTERVAL", "3")),
+        # one sync per source at a time: a killed worker's lock lapses after this long
+        "STATS_LOCK_SECONDS": int(environ.get("STATS_LOCK_SECONDS", "30")),
+        # how long a rebuild waits for a recording service to sum its records
+        "STATS_AGGREGATE_TIMEOUT": float(environ.get("STATS_AGGREGATE_TIMEOUT", "600")),
+    }
+
+
+# What only one component reads.
+OWN_SETTINGS = {"gateway": _gateway_settings, "stats": _stats_settings}
 
 
 def load_config(component, overrides=None, environ=os.environ):

@@ -5,7 +5,6 @@ Plain importable functions taking plain values; they run inside the stats app co
 """
 
 import logging
-import os
 import threading
 import uuid
 from contextlib import contextmanager, suppress
@@ -40,10 +39,6 @@ from shared.redis_client import get_redis
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
-AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
-# One sync per source (and one rebuild) at a time. The lock is short and kept alive by a
-# thread while the job runs, so a killed worker's lock lapses after this long.
-LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
 
 
 def feed_page(source, after, limit=PAGE_SIZE):
@@ -107,14 +102,16 @@ def rebuild_job(connection, job_id):
 @contextmanager
 def exclusive(connection, name):
     """Hold the lock `name` while the block runs, renewing it; yield False if it is taken."""
-    lock = connection.lock(f"{PREFIX}:lock:{name}", timeout=LOCK_SECONDS, thread_local=False)
+    # short and kept alive by a thread while the job runs: a killed worker's lock lapses
+    seconds = current_app.config["STATS_LOCK_SECONDS"]
+    lock = connection.lock(f"{PREFIX}:lock:{name}", timeout=seconds, thread_local=False)
     if not lock.acquire(blocking=False):
         yield False
         return
     stopped = threading.Event()
 
     def renew():
-        while not stopped.wait(LOCK_SECONDS / 3):
+        while not stopped.wait(seconds / 3):
             try:
                 lock.reacquire()
             except (redis.RedisError, LockError):
@@ -155,7 +152,10 @@ def _start_from_aggregate(connection, ns, name):
         "/feed/aggregate",
         params={"grouping": aggregate_groupings(source)},
         # Summing millions of records takes a while; a feed page does not.
-        timeout=(current_app.config["HTTP_CONNECT_TIMEOUT"], AGGREGATE_READ_TIMEOUT),
+        timeout=(
+            current_app.config["HTTP_CONNECT_TIMEOUT"],
+            current_app.config["STATS_AGGREGATE_TIMEOUT"],
+        ),
         missing_ok=True,
     )
     if body is None:

@@ -7,7 +7,6 @@ then brings the figures up to date.
 """
 
 import logging
-import os
 import threading
 import time
 
@@ -29,8 +28,6 @@ WORKER_TTL_SECONDS = 20
 # Waiting for Redis: the pause doubles from the first to the longest, for as long as it takes.
 FIRST_PAUSE_SECONDS = 0.2
 LONGEST_PAUSE_SECONDS = 5.0
-# The scheduled catch-up: a lost poke or a Redis outage only delays figures.
-SYNC_INTERVAL_SECONDS = float(os.environ.get("STATS_SYNC_INTERVAL", "3"))
 # The only functions a stats job may name; anything else in the queue is refused unrun.
 JOB_FUNCTIONS = frozenset(f"{job.__module__}.{job.__name__}" for job in (sync_source, rebuild))
 ANNOUNCEMENT_WAIT_SECONDS = 1  # how often the relay looks up from waiting to see a stop
@@ -75,9 +72,9 @@ def wait_for_redis(connection, stopped=None):
     return False
 
 
-def run_ticks(app, stopped, interval=SYNC_INTERVAL_SECONDS):
+def run_ticks(app, stopped):
     """Every few seconds: poke every source, or ask for a rebuild if the state is missing."""
-    while not stopped.wait(interval):
+    while not stopped.wait(app.config["STATS_SYNC_INTERVAL"]):
         with app.app_context():
             try:
                 tick(get_redis())

@@ -90,3 +90,12 @@ def test_a_production_process_missing_its_database_refuses_to_start(tmp_path, re
     env.pop("CONSULTATIONS_DATABASE_URL", None)
     with pytest.raises(RuntimeError, match="CONSULTATIONS_DATABASE_URL"):
         ServiceProcess("consultations", env=env, var_dir=tmp_path)
+
+
+def test_the_stats_worker_s_settings_are_read_with_the_rest():
+    """Read once, into the stats component's settings; no other component carries them."""
+    environ = {"STATS_SYNC_INTERVAL": "0.5", "STATS_LOCK_SECONDS": "7"}
+    config = load_config("stats", environ=environ)
+    assert (config["STATS_SYNC_INTERVAL"], config["STATS_LOCK_SECONDS"]) == (0.5, 7)
+    assert config["STATS_AGGREGATE_TIMEOUT"] == 600
+    assert "STATS_LOCK_SECONDS" not in load_config("activities", environ=environ)
