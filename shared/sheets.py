@@ -14,7 +14,7 @@ import csv
 import io
 import tempfile
 
-from flask import send_file
+from flask import Response, send_file
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -91,7 +91,21 @@ def xlsx_bytes(title, header, rows):
     return buffer.getvalue()
 
 
-def xlsx_response(filename, title, header, rows):
+def xlsx_download(filename, title, header, rows):
+    """A download of the xlsx of a small table (a figures answer), made in memory."""
+    return Response(
+        xlsx_bytes(title, header, rows),
+        mimetype=XLSX_TYPE,
+        headers={"Content-Disposition": attachment(filename)},
+    )
+
+
+def attachment(filename):
+    """The Content-Disposition of a download named `filename` (ASCII)."""
+    return f"attachment; filename={filename}"
+
+
+def xlsx_stream(filename, title, header, rows):
     """A download of the xlsx of `rows` (any iterable, read once): written to a file that
     stays in memory while small and goes to disk when large, then sent in blocks."""
     # Not a `with`: the response closes the file once it is sent.

@@ -1,0 +1,144 @@
+"""What the leadership dashboard reads: the report paragraph and its .docx, every figure
+as xlsx equal to its JSON, record lists as xlsx equal to every page of the JSON list.
+
+Real parts: the bundled Redis, the registry, activities and consultations services as
+gunicorn processes; the stats worker's jobs run in-process in RQ burst mode.
+"""
+
+import io
+
+import pytest
+import requests
+from docx import Document
+from openpyxl import load_workbook
+
+from services.stats.report import county_count, report_paragraph
+from tests.integration.rollup_support import (
+    ADMIN,
+    ADVISOR,
+    activity_body,
+    bearer,
+    consultation_body,
+    counting_world,
+    drain,
+)
+
+LEADER = bearer("leader")
+TOWNSHIP = "653222100"
+
+
+def _post(url, body, headers=ADMIN):
+    answer = requests.post(url, json=body, headers=headers, timeout=10)
+    assert answer.status_code in (200, 201), answer.text[:300]
+    return answer.json()
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    """Redis, the recording services with a year of varied records, a caught-up stats app."""
+    with counting_world(tmp_path_factory.mktemp("dashboard")) as world:
+        urls = world["urls"]
+        items = [{"kind": "activity", "data": activity_body(n)} for n in range(40)]
+        items[3]["data"]["title"] = '=HYPERLINK("http://example.invalid","点我")'
+        _post(f"{urls['activities']}/activities/batch", {"items": items})
+        for number in range(12):
+            _post(f"{urls['consultations']}/consultations", consultation_body(number), ADVISOR)
+        drain(world["stats"])
+        yield world | {"client": world["stats"].test_client()}
+
+
+def _stats(dashboard, path, headers=ADMIN, **query):
+    answer = dashboard["client"].get(path, query_string=query, headers=headers)
+    assert answer.status_code == 200, (path, query, answer.get_json())
+    return answer
+
+
+def _sheet(data):
+    """The rows of an xlsx's first sheet, as values."""
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_report_paragraph_states_the_year_summary_in_the_county_style(dashboard):
+    summary = _stats(dashboard, "/summary", year="2024").get_json()
+    report = _stats(dashboard, "/report", headers=LEADER, year="2024").get_json()
+    figures = report["figures"]
+    for name, row in summary["figures"].items():
+        assert figures[name] == row["value"], name
+    assert figures["advisors"] == summary["coverage"]["advisors"] > 0
+    assert figures["villages_covered"] == summary["coverage"]["covered"]
+    assert report["paragraph"] == report_paragraph("2024", figures)
+    assert f"普法活动{county_count(figures['sessions'])}场次" in report["paragraph"]
+    assert f"解答法律咨询{figures['consultations']}人次" in report["paragraph"]  # < 1000: exact
+    document = _stats(dashboard, "/report.docx", headers=LEADER, year="2024")
+    assert document.mimetype.endswith("wordprocessingml.document")
+    texts = [p.text for p in Document(io.BytesIO(document.data)).paragraphs if p.text]
+    assert texts == [report["paragraph"]]
+
+
+def test_staff_and_advisors_get_no_report(dashboard):
+    for role in ("staff", "advisor"):
+        answer = dashboard["client"].get("/report?year=2024", headers=bearer(role))
+        assert answer.status_code == 403
+
+
+FIGURE_QUERIES = [
+    ("/figures", {"metric": "sessions", "period": "2024"}),
+    ("/figures", {"metric": "attendances", "period": "2024", "by": "type"}),
+    ("/figures", {"metric": "sessions", "period": "2024", "by": "township"}),
+    ("/figures", {"metric": "consultations", "period": "2024", "by": "category"}),
+    ("/figures", {"metric": "consultations", "period": "2024", "by": "advisor_id"}),
+    ("/figures", {"metric": "sessions", "period": "2024", "area": f"township:{TOWNSHIP}"}),
+    ("/trend", {"metric": "sessions", "year": "2024"}),
+    ("/ranking", {"metric": "attendances", "period": "2024"}),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), FIGURE_QUERIES)
+def test_every_figure_downloads_as_xlsx_of_exactly_its_json_rows(dashboard, path, query):
+    rows = _stats(dashboard, path, **query).get_json()
+    download = _stats(dashboard, path, **query, format="xlsx")
+    assert download.mimetype.endswith("spreadsheetml.sheet")
+    header, *cells = _sheet(download.data)
+    assert header[:8] == [
+        "指标代码",
+        "指标",
+        "期间",
+        "地区代码",
+        "地区",
+        "细分代码",
+        "细分",
+        "数值",
+    ]
+    assert len(cells) == len(rows) > 0
+    for cell, row in zip(cells, rows, strict=True):
+        assert cell == [
+            row["metric"],
+            cell[1],
+            row["period"],
+            row["area"],
+            row["area_name"],
+            row["breakdown"],
+            row["breakdown_name"],
+            row["value"],
+            row["records"],
+        ]
+        assert cell[1] and cell[1] != row["metric"]  # the metric's Chinese label
+
+
+def test_the_year_summary_downloads_as_xlsx_with_its_coverage(dashboard):
+    summary = _stats(dashboard, "/summary", year="2024").get_json()
+    header, *cells = _sheet(_stats(dashboard, "/summary", year="2024", format="xlsx").data)
+    assert header[7] == "数值"
+    by_code = {cell[0]: cell for cell in cells}
+    assert len(cells) == len(summary["figures"]) + 4
+    for name, row in summary["figures"].items():
+        assert by_code[name][7] == row["value"] and by_code[name][4] == "全县"
+    for name in ("advisors", "villages", "covered", "ratio"):
+        assert by_code[name][7] == summary["coverage"][name]
+
+
+def test_a_format_the_figures_do_not_make_is_refused(dashboard):
+    answer = dashboard["client"].get("/trend?metric=sessions&year=2024&format=pdf", headers=ADMIN)
+    assert answer.status_code == 422
+    assert list(answer.get_json()["error"]["fields"]) == ["format"]
