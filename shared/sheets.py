@@ -27,6 +27,20 @@ TEXT_MARK = "'"  # what CSV puts before a formula-like text
 SPOOLED_BYTES = 4 * 1024 * 1024  # a file larger than this is spooled to disk while it streams
 
 
+def json_or_xlsx(description, json_schema):
+    """The OpenAPI `responses` of a route that answers JSON (`json_schema`: a schema or an
+    OpenAPI schema object) or, with format=xlsx, a spreadsheet."""
+    return {
+        "200": {
+            "description": description,
+            "content": {
+                "application/json": {"schema": json_schema},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+
+
 def looks_like_formula(value):
     """Whether a value is a text a spreadsheet program could take for a formula."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
@@ -117,3 +131,34 @@ def xlsx_stream(filename, title, header, rows):
         raise
     output.seek(0)
     return send_file(output, mimetype=XLSX_TYPE, as_attachment=True, download_name=filename)
+
+
+def _at(dumped, path):
+    """The value at a dotted path of a dumped record ("resident.name")."""
+    for part in path.split("."):
+        dumped = dumped.get(part) if isinstance(dumped, dict) else None
+    return dumped
+
+
+def _shown(value):
+    """A dumped value as a sheet shows it: 是/否 for a flag, a list joined with 、."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(item) for item in value)
+    return value
+
+
+def record_rows(columns, schema, records):
+    """Each record as a sheet row: dumped by the list's own answer schema, so it is masked
+    exactly as the JSON list is, then its `columns` ((dotted key, header) pairs) read out."""
+    for record in records:
+        dumped = schema.dump(record)
+        yield [_shown(_at(dumped, key)) for key, _label in columns]
+
+
+def record_sheet(filename, title, columns, schema, records):
+    """An xlsx download of every record of `records` (an iterable read once, a page at a
+    time), under the columns' Chinese headers."""
+    header = [label for _key, label in columns]
+    return xlsx_stream(filename, title, header, record_rows(columns, schema, records))

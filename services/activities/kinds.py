@@ -161,4 +161,7 @@ class CheckInKind(RecordKind):
         activity = recorder.known["activity"][record.activity_id]
         before = facts(activity)
         activity.checkins += 1
+        # Its figures changed: a list of records changed after a moment (changed_after,
+        # what a published figure's difference drills down to) must find it.
+        activity.updated_at = recorder.now
         recorder.change("activity", activity.id, "checkin", before, facts(activity))

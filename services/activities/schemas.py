@@ -154,6 +154,33 @@ class ActivityQuery(RecordListQuery):
 
 
 ActivityPage = page_schema(ActivityRead)
+# The record list as a spreadsheet (format=xlsx): (key of ActivityRead, Chinese header).
+ACTIVITY_COLUMNS = (
+    ("id", "编号"),
+    ("day", "日期"),
+    ("township_code", "乡镇代码"),
+    ("township_name", "乡镇"),
+    ("village_code", "村(社区)代码"),
+    ("village_name", "村(社区)"),
+    ("type", "活动类型"),
+    ("title", "活动名称"),
+    ("organiser", "主办单位"),
+    ("audience", "对象"),
+    ("venue", "地点"),
+    ("starts_at", "开始时间"),
+    ("ends_at", "结束时间"),
+    ("headcount", "现场人数"),
+    ("checkins", "签到人次"),
+    ("attendances", "覆盖人次"),
+    ("online_reach", "新媒体浏览量"),
+    ("languages", "语言"),
+    ("late", "关账后补录"),
+    ("status", "状态"),
+    ("version", "版本"),
+    ("recorded_by", "录入人"),
+    ("recorded_at", "录入时间"),
+    ("notes", "备注"),
+)
 
 
 class PeriodClose(InputSchema):

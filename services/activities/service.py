@@ -6,7 +6,7 @@ from services.activities import recording
 from services.activities.models import Activity, CheckIn
 from shared import recording as shared_recording
 from shared.db import get_or_404, writing
-from shared.records import read_history, record_page
+from shared.records import every_record, read_history, record_page
 from shared.scopes import scoped_filter
 
 
@@ -55,10 +55,21 @@ def void_activity(session, principal, activity_id, *, version, reason):
 
 def list_activities(session, principal, query):
     """Activities matching the filters, newest day first, a page at a time."""
+    return record_page(session, Activity, query, _list_filter(principal, query))
+
+
+def every_activity(session, principal, query):
+    """Every activity matching the filters (all pages), newest day first, read a page at
+    a time."""
+    return every_record(session, Activity, query, _list_filter(principal, query))
+
+
+def _list_filter(principal, query):
+    """The list's {column: value} filter; staff only ever list their own township."""
     township = query.get("township")
     if principal.role == "staff":
         township = scoped_filter(principal, "township", township)
-    equal = {
+    return {
         "township_code": township,
         "village_code": query.get("village"),
         "type": query.get("type"),
@@ -66,7 +77,6 @@ def list_activities(session, principal, query):
         "audience": query.get("audience"),
         "late": query.get("late"),
     }
-    return record_page(session, Activity, query, equal)
 
 
 def checkins_of(session, principal, activity_id):

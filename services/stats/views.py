@@ -11,27 +11,15 @@ from shared.blueprint import Blueprint
 from shared.errors import ApiError
 from shared.redis_client import get_redis
 from shared.scopes import roles_allowed
-from shared.sheets import XLSX_TYPE, attachment
+from shared.sheets import attachment, json_or_xlsx
 
 blp = Blueprint("stats", __name__, description="County-wide figures from the rollups.")
 FIGURE_READERS = ("admin", "leader")
 BINARY = {"type": "string", "format": "binary"}
 
-
-def json_or_xlsx(json_type):
-    """The OpenAPI 200 of a figures route: JSON, or its rows as a spreadsheet (format=xlsx)."""
-    return {
-        "200": {
-            "description": "The figures as JSON, or (format=xlsx) the same rows as a spreadsheet.",
-            "content": {
-                "application/json": {"schema": {"type": json_type}},
-                XLSX_TYPE: {"schema": BINARY},
-            },
-        }
-    }
-
-
-AS_XLSX, SUMMARY_AS_XLSX = json_or_xlsx("array"), json_or_xlsx("object")
+FIGURES_OR_SHEET = "The figures, or (format=xlsx) the same rows as a spreadsheet."
+AS_XLSX = json_or_xlsx(FIGURES_OR_SHEET, {"type": "array", "items": {"type": "object"}})
+SUMMARY_AS_XLSX = json_or_xlsx(FIGURES_OR_SHEET, {"type": "object"})
 
 
 def _answered(query, rows, filename, title):

@@ -17,6 +17,7 @@ from tests.integration.rollup_support import (
     ADMIN,
     ADVISOR,
     activity_body,
+    all_pages,
     bearer,
     consultation_body,
     counting_world,
@@ -38,8 +39,8 @@ def dashboard(tmp_path_factory):
     """Redis, the recording services with a year of varied records, a caught-up stats app."""
     with counting_world(tmp_path_factory.mktemp("dashboard")) as world:
         urls = world["urls"]
-        items = [{"kind": "activity", "data": activity_body(n)} for n in range(40)]
-        items[3]["data"]["title"] = '=HYPERLINK("http://example.invalid","点我")'
+        items = [{"kind": "activity", "data": activity_body(n)} for n in range(250)]
+        items[4]["data"]["title"] = '=HYPERLINK("http://example.invalid","点我")'
         _post(f"{urls['activities']}/activities/batch", {"items": items})
         for number in range(12):
             _post(f"{urls['consultations']}/consultations", consultation_body(number), ADVISOR)
@@ -142,3 +143,69 @@ def test_a_format_the_figures_do_not_make_is_refused(dashboard):
     answer = dashboard["client"].get("/trend?metric=sessions&year=2024&format=pdf", headers=ADMIN)
     assert answer.status_code == 422
     assert list(answer.get_json()["error"]["fields"]) == ["format"]
+
+
+def _flat(value):
+    """A JSON value as the record sheets write it."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        value = "、".join(value)
+    return None if value == "" else value  # an empty cell reads back as None
+
+
+def _download(url, headers, **params):
+    answer = requests.get(url, params=params | {"format": "xlsx"}, headers=headers, timeout=30)
+    assert answer.status_code == 200, answer.text[:300]
+    assert "spreadsheetml.sheet" in answer.headers["Content-Type"]
+    return _sheet(answer.content)
+
+
+def test_an_activity_list_downloads_as_every_matching_record_not_one_page(dashboard):
+    url = f"{dashboard['urls']['activities']}/activities"
+    listed = all_pages(url, ADMIN, township=TOWNSHIP)
+    header, *rows = _download(url, ADMIN, township=TOWNSHIP)
+    assert len(rows) == len(listed) > 100  # more than a page of the JSON list
+    assert header[:4] == ["编号", "日期", "乡镇代码", "乡镇"]
+    by_id = {record["id"]: record for record in listed}
+    keys = ["id", "day", "township_code", "township_name", "village_code", "village_name"]
+    keys += ["type", "title", "organiser", "audience", "venue", "starts_at", "ends_at"]
+    keys += ["headcount", "checkins", "attendances", "online_reach", "languages", "late"]
+    for row in rows:
+        record = by_id[row[0]]
+        assert row[: len(keys)] == [_flat(record[key]) for key in keys]
+        assert row[3] == "喀拉喀什镇"
+    (formula,) = [row for row in rows if row[7].startswith("=")]
+    assert formula[7] == by_id[formula[0]]["title"]  # kept exactly, as text:
+    raw = requests.get(
+        url, params={"format": "xlsx", "township": TOWNSHIP}, headers=ADMIN, timeout=30
+    )
+    titles = [row[7] for row in load_workbook(io.BytesIO(raw.content)).active.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in titles)
+    assert [cell.quotePrefix for cell in titles].count(True) == 1
+
+
+def test_a_consultation_list_downloads_masked_exactly_as_the_json_list(dashboard):
+    url = f"{dashboard['urls']['consultations']}/consultations"
+    for headers, masked in ((LEADER, True), (ADMIN, False)):
+        listed = all_pages(url, headers, category="婚恋")
+        header, *rows = _download(url, headers, category="婚恋")
+        assert len(rows) == len(listed) > 0
+        names = header.index("咨询人")
+        for row, record in zip(rows, listed, strict=True):
+            assert row[0] == record["id"]
+            assert row[header.index("法律顾问")] == record["advisor_name"]
+            assert row[header.index("村(社区)")] == record["village_name"]
+            assert row[names] == record["resident"]["name"]
+            assert (row[names] == "居民") is not masked
+
+
+def test_a_list_download_keeps_to_the_callers_scope(dashboard):
+    url = f"{dashboard['urls']['activities']}/activities"
+    staff = bearer("staff", scope={"township": "653222101"})
+    _header, *rows = _download(url, staff)
+    assert rows and {row[2] for row in rows} == {"653222101"}
+    answer = requests.get(
+        url, params={"format": "xlsx", "township": TOWNSHIP}, headers=staff, timeout=10
+    )
+    assert answer.status_code == 403
