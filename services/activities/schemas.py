@@ -198,3 +198,30 @@ class VocabularyRead(ma.Schema):
     organisers = fields.List(fields.String())
     audiences = fields.List(fields.String())
     languages = fields.List(fields.String())
+
+
+def plausible_year(value):
+    """A year (YYYY) in the years every request's dates keep to."""
+    plausible_moment()(datetime(int(value), 1, 1, tzinfo=UTC))
+
+
+class ReachQuery(ma.Schema):
+    year = fields.String(
+        required=True,
+        validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), plausible_year],
+    )
+    township_code = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+
+
+class ReachRead(ma.Schema):
+    year = fields.String()
+    township_code = fields.String(allow_none=True, metadata={"description": "null: the county"})
+    township_name = fields.String(allow_none=True)
+    people = fields.Integer(
+        metadata={"description": "人数: different people among the check-ins with a reference."}
+    )
+    checkins = fields.Integer(metadata={"description": "人次: every check-in."})
+    checkins_with_reference = fields.Integer(
+        metadata={"description": "The check-ins made with an ID or work number."}
+    )
+    counts = fields.String(metadata={"description": "What 人数 counts, in Chinese."})

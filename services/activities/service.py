@@ -2,12 +2,15 @@
 
 import sqlalchemy as sa
 
-from services.activities import recording
+from services.activities import reach, recording
 from services.activities.models import Activity, CheckIn
 from shared import recording as shared_recording
+from shared import registry_client
 from shared.db import get_or_404, writing
 from shared.records import every_record, read_history, record_page
 from shared.scopes import scoped_filter
+
+COUNTY_NAME = "全县"
 
 
 def get_activity(session, principal, activity_id):
@@ -76,6 +79,22 @@ def _list_filter(principal, query):
         "organiser": query.get("organiser"),
         "audience": query.get("audience"),
         "late": query.get("late"),
+    }
+
+
+def reach_of(session, principal, year, township_code=None):
+    """Unique reach (人数) of a year's activities in a township or the county, beside the
+    check-ins it is counted from; staff only of their own township."""
+    if principal.role == "staff":
+        township_code = scoped_filter(principal, "township", township_code)
+    counted = reach.reach(session, year, township_code)
+    name = registry_client.name_of("township", township_code) if township_code else COUNTY_NAME
+    return {
+        "year": year,
+        "township_code": township_code,
+        "township_name": name,
+        **counted,
+        "counts": reach.COUNTS,
     }
 
 

@@ -111,6 +111,19 @@ class CheckIns(MethodView):
         return service.record_one(get_db().session, current_principal(), "checkin", raw)
 
 
+@blp.route("/reach")
+class Reach(MethodView):
+    @roles_allowed(*READERS)
+    @blp.arguments(s.ReachQuery, location="query")
+    @blp.response(200, s.ReachRead)
+    def get(self, query):
+        """Unique reach (人数) of a year, in a township or the county: the different people
+        among the check-ins made with a reference, beside all check-ins (人次)."""
+        principal = current_principal()
+        year, township = query["year"], query.get("township_code")
+        return service.reach_of(get_db().session, principal, year, township)
+
+
 @blp.route("/vocabularies")
 class Vocabularies(MethodView):
     @roles_allowed(*READERS, "advisor")

@@ -6,6 +6,7 @@ gunicorn processes; the stats worker's jobs run in-process in RQ burst mode.
 """
 
 import io
+import uuid
 
 import pytest
 import requests
@@ -209,3 +210,67 @@ def test_a_list_download_keeps_to_the_callers_scope(dashboard):
         url, params={"format": "xlsx", "township": TOWNSHIP}, headers=staff, timeout=10
     )
     assert answer.status_code == 403
+
+
+def _activity_in(dashboard, year, township, **overrides):
+    start = f"{year}-05-06T10:00:00+08:00"
+    body = activity_body(1, township_code=township, starts_at=start, ends_at=start, **overrides)
+    return _post(f"{dashboard['urls']['activities']}/activities", body)
+
+
+def _check_in(dashboard, activity, name, ref=None):
+    body = {"id": str(uuid.uuid4()), "attendee_name": name, "checked_in_at": activity["starts_at"]}
+    if ref is not None:
+        body["attendee_ref"] = ref
+    return _post(f"{dashboard['urls']['activities']}/activities/{activity['id']}/checkins", body)
+
+
+def _reach(dashboard, headers, **query):
+    url = f"{dashboard['urls']['activities']}/reach"
+    return requests.get(url, params=query, headers=headers, timeout=10)
+
+
+def test_unique_reach_counts_each_referenced_person_once_across_activities(dashboard):
+    here, there = "653222102", "653222103"
+    first, second = _activity_in(dashboard, 2023, here), _activity_in(dashboard, 2023, here)
+    elsewhere = _activity_in(dashboard, 2023, there)
+    void = _activity_in(dashboard, 2023, here)
+    for activity in (first, second, elsewhere):  # the same three people at each
+        for person in ("A1", "B2", "C3"):
+            _check_in(dashboard, activity, f"村民{person}", ref=f"65322219900101{person}")
+    _check_in(dashboard, first, "阿依古丽")  # no reference: a check-in, not a person
+    _check_in(dashboard, second, "阿依古丽")
+    _check_in(dashboard, second, "新人", ref="D4")
+    _check_in(dashboard, void, "只来过作废的活动", ref="E5")
+    _post(
+        f"{dashboard['urls']['activities']}/activities/{void['id']}/void",
+        {"version": 1, "reason": "重复录入"},
+    )
+    township = _reach(dashboard, LEADER, year="2023", township_code=here)
+    assert township.status_code == 200, township.text[:300]
+    assert township.json() | {"counts": None} == {
+        "year": "2023",
+        "township_code": here,
+        "township_name": township.json()["township_name"],
+        "people": 4,  # A1, B2, C3 and D4: each once, whatever the activities
+        "checkins": 9,
+        "checkins_with_reference": 7,
+        "counts": None,
+    }
+    assert township.json()["township_name"] and "身份证" in township.json()["counts"]
+    county = _reach(dashboard, ADMIN, year="2023").json()
+    assert (county["township_code"], county["township_name"]) == (None, "全县")
+    assert (county["people"], county["checkins"], county["checkins_with_reference"]) == (4, 12, 10)
+    body = township.text + _reach(dashboard, ADMIN, year="2023").text
+    assert "65322219900101" not in body and "A1" not in body  # nothing of a person leaves
+
+
+def test_staff_read_the_reach_of_their_own_township_only(dashboard):
+    staff = bearer("staff", scope={"township": "653222102"})
+    own = _reach(dashboard, staff, year="2023")
+    assert own.status_code == 200 and own.json()["township_code"] == "653222102"
+    assert _reach(dashboard, staff, year="2023", township_code="653222103").status_code == 403
+    assert _reach(dashboard, ADVISOR, year="2023").status_code == 403
+    bad = _reach(dashboard, ADMIN, year="1999", township_code="65")
+    assert bad.status_code == 422
+    assert set(bad.json()["error"]["fields"]) == {"year", "township_code"}
