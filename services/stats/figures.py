@@ -70,6 +70,11 @@ def _breakdown(connection, ns, metric, period, area, dimension):
     return sorted(rows, key=lambda row: (-row["value"], row["breakdown"]))
 
 
+def village_breakdown(connection, ns, metric, period, area, dimension):
+    """A village's figures by a dimension it keeps (unnamed), largest first."""
+    return _breakdown(connection, ns, metric, period, area, dimension)
+
+
 def figures(connection, metrics, period, area="county"):
     """Several metrics' totals of one period and area, by metric, named."""
     ns = live_namespace(connection)
