@@ -15,7 +15,7 @@ total is then suppressed where villages are listed, with a complement of its own
 from flask import current_app
 
 from services.stats.catalogue import CONSULTATIONS, METRICS, VILLAGE, area_level
-from services.stats.figures import live_namespace, village_breakdown
+from services.stats.figures import live_namespace, village_breakdowns
 
 SUPPRESSED = "suppressed"
 
@@ -50,10 +50,18 @@ def category_cells_hidden(rows, sensitive, below):
     return complemented(rows, primary)
 
 
-def _village_gives_away(connection, ns, period, village, sensitive, below):
-    """Whether a village's total is one sensitive small cell with nothing to hide it by."""
-    rows = village_breakdown(connection, ns, "consultations", period, village, "category")
-    return len(category_cells_hidden(rows, sensitive, below)) == 1
+def villages_giving_away(connection, period, villages, sensitive, below):
+    """Those of `villages` whose total is one sensitive small cell with nothing to hide it
+    by (its category breakdown hides one row alone): their totals must be hidden too."""
+    if not villages:
+        return set()
+    ns = live_namespace(connection)
+    by_category = village_breakdowns(connection, ns, "consultations", period, villages, "category")
+    return {
+        village
+        for village, rows in by_category.items()
+        if len(category_cells_hidden(rows, sensitive, below)) == 1
+    }
 
 
 def as_seen_by(principal, connection, metric, period, area, dimension, rows):
@@ -66,17 +74,14 @@ def as_seen_by(principal, connection, metric, period, area, dimension, rows):
     if level is VILLAGE and dimension == "category":
         hidden = category_cells_hidden(rows, sensitive, below)
     elif level is VILLAGE and dimension is None:
-        ns = live_namespace(connection)
-        gives_away = _village_gives_away(connection, ns, period, area, sensitive, below)
-        hidden = {0} if gives_away and rows[0]["value"] else set()
+        small = [area] if 0 < rows[0]["value"] < below else []
+        giving_away = villages_giving_away(connection, period, small, sensitive, below)
+        hidden = {0} if giving_away else set()
     elif dimension == "village":
-        ns = live_namespace(connection)
-        primary = {
-            i
-            for i, row in enumerate(rows)
-            if 0 < row["value"] < below  # a village that gives itself away has a small total
-            and _village_gives_away(connection, ns, period, row["breakdown"], sensitive, below)
-        }
+        # a village that gives itself away has a total below the threshold: ask only those
+        small = [row["breakdown"] for row in rows if 0 < row["value"] < below]
+        giving_away = villages_giving_away(connection, period, small, sensitive, below)
+        primary = {i for i, row in enumerate(rows) if row["breakdown"] in giving_away}
         hidden = complemented(rows, primary)
     else:
         hidden = set()
