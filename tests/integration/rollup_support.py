@@ -18,11 +18,19 @@ from shared.redis_client import get_redis
 from tests.support.apps import migrated
 from tests.support.processes import RedisServer, start_recording_services
 
+# Tokens made when a test module is imported must outlive a slow run of the whole suite
+# (a shared machine took 37 minutes): the 15-minute default expired under later modules.
+TEST_TOKEN_TTL = 6 * 3600
+
 
 def bearer(role, **claims):
     """An Authorization header with a token signed by the demo key."""
     token = issue_token(
-        DEMO_TOKEN_SIGNING_KEY, role=role, subject=claims.pop("subject", "1"), **claims
+        DEMO_TOKEN_SIGNING_KEY,
+        role=role,
+        subject=claims.pop("subject", "1"),
+        ttl_seconds=TEST_TOKEN_TTL,
+        **claims,
     )
     return {"Authorization": f"Bearer {token}"}
 
