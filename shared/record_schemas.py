@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared import registry_client
-from shared.input_schema import InputSchema, Pattern, plausible_day, storable
+from shared.input_schema import InputSchema, Pattern, plausible_day, plausible_moment, storable
 from shared.messages import localise
 
 BATCH_LIMIT = 500
@@ -84,8 +84,20 @@ class RecordListQuery(ma.Schema):
     date_from = fields.Date(data_key="from", validate=plausible_day())
     date_to = fields.Date(data_key="to", validate=plausible_day())
     include_void = fields.Boolean(load_default=False)
+    changed_after = fields.AwareDateTime(
+        validate=plausible_moment(),
+        metadata={
+            "description": "Only records whose latest version (created, corrected, voided,"
+            " checked in to) was written after this moment (RFC 3339)."
+        },
+    )
     cursor = fields.String()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "xlsx"]),
+        metadata={"description": "xlsx: every matching record (not one page) as a spreadsheet."},
+    )
 
 
 def page_schema(item_schema):

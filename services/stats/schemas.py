@@ -9,7 +9,7 @@ from marshmallow import validate
 
 from services.stats.catalogue import DIMENSIONS, METRICS
 from shared.clock import CountyTime
-from shared.input_schema import Pattern, plausible_day
+from shared.input_schema import InputSchema, Pattern, plausible_day
 
 _PERIOD_SHAPE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _PLAUSIBLE_DAY = plausible_day()
@@ -36,19 +36,33 @@ class YearQuery(ma.Schema):
     )
 
 
-class FigureQuery(ma.Schema):
+class SheetChoice(ma.Schema):
+    """`format=xlsx`: the same rows as a spreadsheet instead of JSON."""
+
+    format = ma.fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "xlsx"]),
+        metadata={"description": "json (default) or xlsx: the same rows as a spreadsheet."},
+    )
+
+
+class SummaryQuery(YearQuery, SheetChoice):
+    pass
+
+
+class FigureQuery(SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
     area = ma.fields.String(load_default="county", validate=AREA)
     by = ma.fields.String(load_default=None, validate=validate.OneOf(DIMENSIONS))
 
 
-class TrendQuery(YearQuery):
+class TrendQuery(YearQuery, SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     area = ma.fields.String(load_default="county", validate=AREA)
 
 
-class RankingQuery(ma.Schema):
+class RankingQuery(SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
 
@@ -66,3 +80,45 @@ class RebuildJobRead(ma.Schema):
     enqueued_at = CountyTime()
     started_at = CountyTime()
     ended_at = CountyTime()
+
+
+class ReportRead(ma.Schema):
+    year = ma.fields.String()
+    paragraph = ma.fields.String(
+        metadata={"description": "The year's paragraph, every count in the county's style."}
+    )
+    figures = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(),
+        metadata={"description": "The exact numbers the paragraph states, by name."},
+    )
+
+
+class PublicationCreate(InputSchema):
+    year = ma.fields.String(
+        required=True, validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), existing_period]
+    )
+
+
+class PublicationRead(ma.Schema):
+    year = ma.fields.String()
+    version = ma.fields.Integer(metadata={"description": "1 for the year's first, then 2 ..."})
+    published_at = CountyTime()
+    published_by = ma.fields.String()
+    figures = ma.fields.Dict(metadata={"description": "The year summary as it stood then."})
+    as_of = ma.fields.Dict(metadata={"description": "Each feed's sequence applied then."})
+
+
+class ChangeSince(ma.Schema):
+    metric = ma.fields.String()
+    label = ma.fields.String()
+    published = ma.fields.Integer()
+    now = ma.fields.Integer()
+    difference = ma.fields.Integer(metadata={"description": "now - published"})
+    records = ma.fields.String(
+        metadata={"description": "The year's records written after the publication."}
+    )
+
+
+class LatestPublicationRead(PublicationRead):
+    changes_since = ma.fields.List(ma.fields.Nested(ChangeSince))

@@ -14,13 +14,22 @@ from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.redis_client import get_redis
+from tests.support.apps import migrated
 from tests.support.processes import RedisServer, start_recording_services
+
+# Tokens made when a test module is imported must outlive a slow run of the whole suite
+# (a shared machine took 37 minutes): the 15-minute default expired under later modules.
+TEST_TOKEN_TTL = 6 * 3600
 
 
 def bearer(role, **claims):
     """An Authorization header with a token signed by the demo key."""
     token = issue_token(
-        DEMO_TOKEN_SIGNING_KEY, role=role, subject=claims.pop("subject", "1"), **claims
+        DEMO_TOKEN_SIGNING_KEY,
+        role=role,
+        subject=claims.pop("subject", "1"),
+        ttl_seconds=TEST_TOKEN_TTL,
+        **claims,
     )
     return {"Authorization": f"Bearer {token}"}
 
@@ -31,11 +40,20 @@ ADMIN, ADVISOR = bearer("admin"), bearer("advisor", scope={"advisor_id": "1"})
 @contextmanager
 def counting_world(var_dir):
     """{"redis", "urls", "stats", "processes"}: the bundled Redis, the three recording
-    services as real processes and an in-process stats app wired to them; stopped after."""
+    services as real processes and an in-process stats app wired to them (its own
+    database migrated); stopped after."""
     redis_server = RedisServer(var_dir / "redis")
     processes, _env = start_recording_services(var_dir, redis_server.url)
     urls = {name: process.url for name, process in processes.items()}
-    stats = create_stats({"REDIS_URL": redis_server.url, "SERVICE_URLS": urls})
+    stats = migrated(
+        create_stats(
+            {
+                "REDIS_URL": redis_server.url,
+                "SERVICE_URLS": urls,
+                "DATABASE_URL": f"sqlite:///{var_dir / 'stats.db'}",
+            }
+        )
+    )
     world = {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}
     try:
         yield world
