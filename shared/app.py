@@ -28,6 +28,7 @@ class ErrorSchema(ma.Schema):
     message = ma.fields.String()
     request_id = ma.fields.String(allow_none=True)
     fields = ma.fields.Dict()
+    current = ma.fields.Dict(metadata={"description": "A stale write's record as it is now."})
 
 
 class SharedApi(Api):

@@ -131,6 +131,16 @@ EXACT = {
     "No advisor with this licence in the registry.": "登记册中没有这个执业证号的法律顾问。",
     "The file is not a readable XLSX workbook.": "不是可读取的 XLSX 工作簿。",
     "The assignment names something that does not exist.": "派驻中的村(社区)或法律顾问不存在。",
+    "Missing date.": "缺少日期。",
+    "Not a date (YYYY-MM-DD).": "不是有效日期,请用 YYYY-MM-DD。",
+    "Not a mobile number.": "不是有效的手机号。",
+    "Name at least one language.": "至少填写一种语言。",
+    "Must be a 17-digit practising-licence number.": "须为 17 位执业证号。",
+    "Must begin with its township's code.": "须以所属乡镇的代码开头。",
+    "Use 是 or 否.": "请填“是”或“否”。",
+    # reporting periods
+    "The exception would end before it begins.": "例外的截止时间须晚于现在。",
+    "Must be later than now.": "须晚于现在。",
     # figures
     "The figures are being rebuilt; try again shortly.": "数据正在重新汇总,请稍后再试。",
     "Use YYYY, YYYY-MM or YYYY-MM-DD, a date that exists.": (
@@ -194,6 +204,8 @@ PATTERNS = [
         "{2} 当天法律顾问 {0} 未派驻村(社区){1}。",
     ),
     (r"Licence (\S+) is already registered\.", "执业证号 {0} 已登记。"),
+    (r"Unknown language '(.+)'\.", "不认识的语言“{0}”。"),
+    (r"Advisor (\S+) is not active\.", "法律顾问 {0} 已不在职。"),
     (r"Unknown table '(.+)'; use one of (.+)\.", "没有表格“{0}”,可用:{1}。"),
     (
         r"Advisor (\S+) was changed meanwhile \(version (\d+)\); reload it\.",
