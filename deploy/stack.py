@@ -156,6 +156,7 @@ def main():
             f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
             f"  API docs: {gateway_url}/api/v1/docs\n"
             f"  field app (phones): {gateway_url}/app/\n"
+            f"  console (leaders, admins): {gateway_url}/console/\n"
             f"  data:     {env['VAR_DIR']}\n"
             f"  demo data and logins (demo only, never in production):\n{loaded}\n"
             f"  stop:     Ctrl-C\n",

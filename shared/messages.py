@@ -93,6 +93,7 @@ EXACT = {
     "Before valid_from.": "早于起始日期。",
     "Must not be after `date`.": "不能晚于 date。",
     "The field app is not built: run `make install`.": "手机端尚未构建,请运行 make install。",
+    "The console is not built: run `make install`.": "管理台尚未构建,请运行 make install。",
     "One or more of the choices you made was not in the list.": "所选内容中有不在列表中的项。",
     "Is in the future.": "不能晚于现在。",
     "No such village in this township.": "该乡镇没有这个村(社区)。",
