@@ -3,7 +3,8 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.input_schema import InputSchema, plausible_day, storable
+from shared import registry_client
+from shared.input_schema import InputSchema, plausible_day, plausible_moment, storable
 from shared.messages import localise
 
 BATCH_LIMIT = 500
@@ -83,8 +84,20 @@ class RecordListQuery(ma.Schema):
     date_from = fields.Date(data_key="from", validate=plausible_day())
     date_to = fields.Date(data_key="to", validate=plausible_day())
     include_void = fields.Boolean(load_default=False)
+    changed_after = fields.AwareDateTime(
+        validate=plausible_moment(),
+        metadata={
+            "description": "Only records whose latest version (created, corrected, voided,"
+            " checked in to) was written after this moment (RFC 3339)."
+        },
+    )
     cursor = fields.String()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "xlsx"]),
+        metadata={"description": "xlsx: every matching record (not one page) as a spreadsheet."},
+    )
 
 
 def page_schema(item_schema):
@@ -96,3 +109,17 @@ def page_schema(item_schema):
 
     Page.__name__ = f"{item_schema.__name__.removesuffix('Read')}Page"
     return Page
+
+
+class RegistryName(fields.Field):
+    """The registry's name of the code a record keeps (`attribute`), beside the code."""
+
+    def __init__(self, kind, attribute, **kwargs):
+        self.kind = kind
+        description = f"The registry's name of {attribute} (null if it does not know it)."
+        super().__init__(
+            attribute=attribute, dump_only=True, metadata={"description": description}, **kwargs
+        )
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return registry_client.name_of(self.kind, value)

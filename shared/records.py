@@ -11,7 +11,7 @@ history, voids and cursor pagination. The services keep their own tables and rul
 import base64
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -161,7 +161,8 @@ def decode_cursor(cursor):
 
 def record_page(session, model, query, equal):
     """One page of a service's records, newest day first: `equal` {column: value or None}
-    and the list query's common filters (dates, voids, cursor, limit: RecordListQuery)."""
+    and the list query's common filters (dates, voids, changes, cursor, limit:
+    RecordListQuery)."""
     statement = filtered(
         sa.select(model),
         model,
@@ -169,10 +170,28 @@ def record_page(session, model, query, equal):
         date_from=query.get("date_from"),
         date_to=query.get("date_to"),
         include_void=query.get("include_void"),
+        changed_after=query.get("changed_after"),
     )
     return newest_first_page(
         session, statement, model, cursor=query.get("cursor"), limit=query["limit"]
     )
+
+
+EVERY_RECORD_PAGE = 500
+
+
+def every_record(session, model, query, equal):
+    """Every record a list query matches, all its pages and not only one, newest day first:
+    read a page at a time (the session keeps no row it no longer refers to), so a list of
+    any length is held in memory a page at a time."""
+    cursor = None
+    while True:
+        page_query = query | {"cursor": cursor, "limit": EVERY_RECORD_PAGE}
+        page = record_page(session, model, page_query, equal)
+        yield from page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return
 
 
 def newest_first_page(session, statement, model, *, cursor, limit):
@@ -198,9 +217,18 @@ def newest_first_page(session, statement, model, *, cursor, limit):
     }
 
 
-def filtered(statement, model, *, equal, date_from=None, date_to=None, include_void=False):
-    """`statement` narrowed to column == value for each given value, a day range, and
-    (unless asked) active records only."""
+def filtered(
+    statement,
+    model,
+    *,
+    equal,
+    date_from=None,
+    date_to=None,
+    include_void=False,
+    changed_after=None,
+):
+    """`statement` narrowed to column == value for each given value, a day range, records
+    whose latest version was written after a moment, and (unless asked) active ones only."""
     for column, value in equal.items():
         if value is not None:
             statement = statement.where(getattr(model, column) == value)
@@ -208,6 +236,9 @@ def filtered(statement, model, *, equal, date_from=None, date_to=None, include_v
         statement = statement.where(model.day >= date_from)
     if date_to:
         statement = statement.where(model.day <= date_to)
+    if changed_after is not None:  # stored naive, in UTC
+        moment = changed_after.astimezone(UTC).replace(tzinfo=None)
+        statement = statement.where(model.updated_at > moment)
     if not include_void:
         statement = statement.where(model.status == ACTIVE)
     return statement

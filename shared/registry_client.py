@@ -14,9 +14,10 @@ import threading
 import time
 
 import redis
-from flask import current_app
+from flask import current_app, g
 
 from shared import http_client
+from shared.errors import ApiError
 
 log = logging.getLogger(__name__)
 VERSION_KEY = "pufa:registry:version"
@@ -74,6 +75,28 @@ def villages_of_advisor(advisor_id, day):
         ("villages_of", str(advisor_id), day),
         lambda: set(_get(f"/advisors/{advisor_id}/villages", date=day.isoformat())["villages"]),
     )
+
+
+def ask_names():
+    """{"township:<code>" | "village:<code>" | "advisor_id:<id>": name} of the whole
+    registry, asked now."""
+    names = {f"township:{t['code']}": t["name"] for t in _get("/townships")}
+    names |= {f"village:{v['code']}": v["name"] for v in _get("/villages")}
+    return names | {f"advisor_id:{a['id']}": a["name"] for a in _get("/advisors")}
+
+
+def name_of(kind, code):
+    """The registry's name of a township, village or advisor ("township", "village",
+    "advisor_id"), or None: kept like every answer, and looked up once per request."""
+    if code is None:
+        return None
+    if "registry_names" not in g:
+        try:
+            g.registry_names = _kept("names", ask_names)
+        except ApiError as exc:  # the records are still worth reading without their names
+            log.warning("no names beside codes: %s", exc.message)
+            g.registry_names = {}
+    return g.registry_names.get(f"{kind}:{code}")
 
 
 def forget_cache():

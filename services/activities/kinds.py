@@ -110,11 +110,22 @@ class ActivityKind(RecordKind):
         return facts(record)
 
 
+def _fingerprint(text):
+    key = current_app.config["TOKEN_SIGNING_KEY"].encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
 def attendee_key(activity_id, name, ref):
     """A keyed fingerprint of a person at an activity: dedupes without naming anyone."""
     person = (ref or name).strip().lower()
-    key = current_app.config["TOKEN_SIGNING_KEY"].encode()
-    return hmac.new(key, f"{activity_id}|{person}".encode(), hashlib.sha256).hexdigest()
+    return _fingerprint(f"{activity_id}|{person}")
+
+
+def person_key(ref):
+    """A keyed fingerprint of a person's reference (ID or work number) across activities,
+    None without one: a name alone is not a person (two 阿依古丽 are two people)."""
+    person = (ref or "").strip().lower()
+    return _fingerprint(f"person|{person}") if person else None
 
 
 class CheckInKind(RecordKind):
@@ -133,8 +144,15 @@ class CheckInKind(RecordKind):
             "activity_id": activity_id,
             "attendee_name": content["attendee_name"],
             "attendee_key": key,
+            "person_key": person_key(content["attendee_ref"]),
             "checked_in_at": _utc(content["checked_in_at"]),
         }
+
+    def digest(self, values):
+        """The content's fingerprint as it was before check-ins kept a person_key (which
+        follows from the reference, already in the attendee_key): a phone re-sending an
+        older check-in is still a duplicate, not a conflict."""
+        return super().digest({k: v for k, v in values.items() if k != "person_key"})
 
     def problem(self, recorder, values, record=None):
         activity = recorder.load("activity", [values["activity_id"]]).get(values["activity_id"])
@@ -161,4 +179,7 @@ class CheckInKind(RecordKind):
         activity = recorder.known["activity"][record.activity_id]
         before = facts(activity)
         activity.checkins += 1
+        # Its figures changed: a list of records changed after a moment (changed_after,
+        # what a published figure's difference drills down to) must find it.
+        activity.updated_at = recorder.now
         recorder.change("activity", activity.id, "checkin", before, facts(activity))

@@ -45,6 +45,9 @@ class CheckIn(Base):
     digest: Mapped[str]
     activity_id: Mapped[str] = mapped_column(sa.ForeignKey("activities.id"))
     attendee_key: Mapped[str]
+    # The same person across activities (unique reach, 人数): a keyed fingerprint of the
+    # attendee's reference; None for a check-in made without one. Never leaves the service.
+    person_key: Mapped[str | None]
     attendee_name: Mapped[str]
     checked_in_at: Mapped[datetime]
     recorded_by: Mapped[str]

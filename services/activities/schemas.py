@@ -11,7 +11,7 @@ from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, plausible_moment, storable
 from shared.masking import mask_name
-from shared.record_schemas import RecordListQuery, page_schema, version_field
+from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CLOCK_SKEW = timedelta(minutes=10)
 # Views of one online activity: past any county's post, far below what the rollups can sum.
@@ -96,7 +96,9 @@ class ActivityRead(ma.Schema):
     organiser = fields.String()
     audience = fields.String()
     township_code = fields.String()
+    township_name = RegistryName("township", "township_code")
     village_code = fields.String(allow_none=True)
+    village_name = RegistryName("village", "village_code")
     venue = fields.String()
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
@@ -152,6 +154,33 @@ class ActivityQuery(RecordListQuery):
 
 
 ActivityPage = page_schema(ActivityRead)
+# The record list as a spreadsheet (format=xlsx): (key of ActivityRead, Chinese header).
+ACTIVITY_COLUMNS = (
+    ("id", "编号"),
+    ("day", "日期"),
+    ("township_code", "乡镇代码"),
+    ("township_name", "乡镇"),
+    ("village_code", "村(社区)代码"),
+    ("village_name", "村(社区)"),
+    ("type", "活动类型"),
+    ("title", "活动名称"),
+    ("organiser", "主办单位"),
+    ("audience", "对象"),
+    ("venue", "地点"),
+    ("starts_at", "开始时间"),
+    ("ends_at", "结束时间"),
+    ("headcount", "现场人数"),
+    ("checkins", "签到人次"),
+    ("attendances", "覆盖人次"),
+    ("online_reach", "新媒体浏览量"),
+    ("languages", "语言"),
+    ("late", "关账后补录"),
+    ("status", "状态"),
+    ("version", "版本"),
+    ("recorded_by", "录入人"),
+    ("recorded_at", "录入时间"),
+    ("notes", "备注"),
+)
 
 
 class PeriodClose(InputSchema):
@@ -169,3 +198,30 @@ class VocabularyRead(ma.Schema):
     organisers = fields.List(fields.String())
     audiences = fields.List(fields.String())
     languages = fields.List(fields.String())
+
+
+def plausible_year(value):
+    """A year (YYYY) in the years every request's dates keep to."""
+    plausible_moment()(datetime(int(value), 1, 1, tzinfo=UTC))
+
+
+class ReachQuery(ma.Schema):
+    year = fields.String(
+        required=True,
+        validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), plausible_year],
+    )
+    township_code = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+
+
+class ReachRead(ma.Schema):
+    year = fields.String()
+    township_code = fields.String(allow_none=True, metadata={"description": "null: the county"})
+    township_name = fields.String(allow_none=True)
+    people = fields.Integer(
+        metadata={"description": "人数: different people among the check-ins with a reference."}
+    )
+    checkins = fields.Integer(metadata={"description": "人次: every check-in."})
+    checkins_with_reference = fields.Integer(
+        metadata={"description": "The check-ins made with an ID or work number."}
+    )
+    counts = fields.String(metadata={"description": "What 人数 counts, in Chinese."})

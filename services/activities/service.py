@@ -2,12 +2,15 @@
 
 import sqlalchemy as sa
 
-from services.activities import recording
+from services.activities import reach, recording
 from services.activities.models import Activity, CheckIn
 from shared import recording as shared_recording
+from shared import registry_client
 from shared.db import get_or_404, writing
-from shared.records import read_history, record_page
+from shared.records import every_record, read_history, record_page
 from shared.scopes import scoped_filter
+
+COUNTY_NAME = "全县"
 
 
 def get_activity(session, principal, activity_id):
@@ -55,10 +58,21 @@ def void_activity(session, principal, activity_id, *, version, reason):
 
 def list_activities(session, principal, query):
     """Activities matching the filters, newest day first, a page at a time."""
+    return record_page(session, Activity, query, _list_filter(principal, query))
+
+
+def every_activity(session, principal, query):
+    """Every activity matching the filters (all pages), newest day first, read a page at
+    a time."""
+    return every_record(session, Activity, query, _list_filter(principal, query))
+
+
+def _list_filter(principal, query):
+    """The list's {column: value} filter; staff only ever list their own township."""
     township = query.get("township")
     if principal.role == "staff":
         township = scoped_filter(principal, "township", township)
-    equal = {
+    return {
         "township_code": township,
         "village_code": query.get("village"),
         "type": query.get("type"),
@@ -66,7 +80,22 @@ def list_activities(session, principal, query):
         "audience": query.get("audience"),
         "late": query.get("late"),
     }
-    return record_page(session, Activity, query, equal)
+
+
+def reach_of(session, principal, year, township_code=None):
+    """Unique reach (人数) of a year's activities in a township or the county, beside the
+    check-ins it is counted from; staff only of their own township."""
+    if principal.role == "staff":
+        township_code = scoped_filter(principal, "township", township_code)
+    counted = reach.reach(session, year, township_code)
+    name = registry_client.name_of("township", township_code) if township_code else COUNTY_NAME
+    return {
+        "year": year,
+        "township_code": township_code,
+        "township_name": name,
+        **counted,
+        "counts": reach.COUNTS,
+    }
 
 
 def checkins_of(session, principal, activity_id):

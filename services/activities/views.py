@@ -10,11 +10,14 @@ from shared.blueprint import Blueprint, json_object_body
 from shared.db import get_db
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.scopes import roles_allowed
+from shared.sheets import json_or_xlsx, record_sheet
 
 blp = Blueprint("activities", __name__, description="普法 activities and their attendance.")
 WRITERS = ("admin", "staff")
 READERS = ("admin", "leader", "staff", "service")
 BATCH_REQUEST = batch_request_schema(["activity", "checkin"])
+LIST_OR_SHEET = "A page, or (format=xlsx) every matching record, masked as the list is."
+READ = s.ActivityRead()
 
 
 @blp.route("/activities")
@@ -22,9 +25,15 @@ class Activities(MethodView):
     @roles_allowed(*READERS)
     @blp.arguments(s.ActivityQuery, location="query")
     @blp.response(200, s.ActivityPage)
+    @blp.doc(responses=json_or_xlsx(LIST_OR_SHEET, s.ActivityPage))
     def get(self, query):
-        """Activities by township, village, type, organiser, audience and dates; paged."""
-        return service.list_activities(get_db().session, current_principal(), query)
+        """Activities by township, village, type, organiser, audience, dates and changes;
+        paged, or every one as xlsx."""
+        session, principal = get_db().session, current_principal()
+        if query["format"] == "xlsx":
+            records = service.every_activity(session, principal, query)
+            return record_sheet("activities.xlsx", "普法活动", s.ACTIVITY_COLUMNS, READ, records)
+        return service.list_activities(session, principal, query)
 
     @roles_allowed(*WRITERS)
     @blp.response(201, s.ActivityRead)
@@ -100,6 +109,19 @@ class CheckIns(MethodView):
         """Check a person in (safe to retry; the same person twice counts once)."""
         raw = json_object_body() | {"activity_id": str(activity_id)}
         return service.record_one(get_db().session, current_principal(), "checkin", raw)
+
+
+@blp.route("/reach")
+class Reach(MethodView):
+    @roles_allowed(*READERS)
+    @blp.arguments(s.ReachQuery, location="query")
+    @blp.response(200, s.ReachRead)
+    def get(self, query):
+        """Unique reach (人数) of a year, in a township or the county: the different people
+        among the check-ins made with a reference, beside all check-ins (人次)."""
+        principal = current_principal()
+        year, township = query["year"], query.get("township_code")
+        return service.reach_of(get_db().session, principal, year, township)
 
 
 @blp.route("/vocabularies")

@@ -8,7 +8,7 @@ from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone
-from shared.record_schemas import RecordListQuery, page_schema, version_field
+from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
 CATEGORIES = (
@@ -95,8 +95,11 @@ class ConsultationRead(ma.Schema):
     version = fields.Integer()
     status = fields.String()
     advisor_id = fields.String()
+    advisor_name = RegistryName("advisor_id", "advisor_id")
     village_code = fields.String()
+    village_name = RegistryName("village", "village_code")
     township_code = fields.String()
+    township_name = RegistryName("township", "township_code")
     occurred_at = CountyTime()
     day = fields.Date()
     channel = fields.String()
@@ -136,3 +139,33 @@ class ConsultationQuery(RecordListQuery):
 
 
 ConsultationPage = page_schema(ConsultationRead)
+# The record list as a spreadsheet (format=xlsx): (key of ConsultationRead, Chinese
+# header); the resident as ConsultationRead shows it to the caller (masked but for its
+# advisor and admins).
+CONSULTATION_COLUMNS = (
+    ("id", "编号"),
+    ("day", "日期"),
+    ("occurred_at", "咨询时间"),
+    ("township_code", "乡镇代码"),
+    ("township_name", "乡镇"),
+    ("village_code", "村(社区)代码"),
+    ("village_name", "村(社区)"),
+    ("advisor_id", "法律顾问编号"),
+    ("advisor_name", "法律顾问"),
+    ("category", "咨询类别"),
+    ("channel", "咨询方式"),
+    ("outcome", "办理结果"),
+    ("mediation_result", "调解结果"),
+    ("question", "咨询问题"),
+    ("advice", "解答意见"),
+    ("follow_up_on", "回访日期"),
+    ("resident.name", "咨询人"),
+    ("resident.phone", "电话"),
+    ("resident.id_number", "身份证号"),
+    ("resident.gender", "性别"),
+    ("resident.ethnicity", "民族"),
+    ("resident.language", "语言"),
+    ("status", "状态"),
+    ("version", "版本"),
+    ("recorded_at", "录入时间"),
+)

@@ -6,7 +6,7 @@ from services.consultations.schemas import REFERRED_TO_MEDIATION
 from shared import recording
 from shared.db import get_or_404, writing
 from shared.errors import ApiError
-from shared.records import read_history, record_page
+from shared.records import every_record, read_history, record_page
 from shared.scopes import scoped_filter
 
 
@@ -33,10 +33,20 @@ def get_consultation(session, principal, consultation_id):
 
 def list_consultations(session, principal, query):
     """Consultations matching the filters (an advisor: only their own), newest day first."""
+    return record_page(session, Consultation, query, _list_filter(principal, query))
+
+
+def every_consultation(session, principal, query):
+    """Every consultation matching the filters (all pages), read a page at a time."""
+    return every_record(session, Consultation, query, _list_filter(principal, query))
+
+
+def _list_filter(principal, query):
+    """The list's {column: value} filter; an advisor only ever lists their own."""
     advisor = query.get("advisor")
     if principal.role == "advisor":
         advisor = scoped_filter(principal, "advisor_id", advisor)
-    equal = {
+    return {
         "village_code": query.get("village"),
         "township_code": query.get("township"),
         "advisor_id": advisor,
@@ -45,7 +55,6 @@ def list_consultations(session, principal, query):
         "outcome": query.get("outcome"),
         "mediation_result": query.get("mediation_result"),
     }
-    return record_page(session, Consultation, query, equal)
 
 
 @writing

@@ -9,10 +9,13 @@ from shared.blueprint import Blueprint, json_object_body
 from shared.db import get_db
 from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.scopes import roles_allowed
+from shared.sheets import json_or_xlsx, record_sheet
 
 blp = Blueprint("consultations", __name__, description="Legal consultations by village advisors.")
 READERS = ("admin", "leader", "advisor", "service")
 BATCH_REQUEST = batch_request_schema(["consultation"])
+LIST_OR_SHEET = "A page, or (format=xlsx) every matching record, masked as the list is."
+READ = s.ConsultationRead()
 
 
 @blp.route("/consultations")
@@ -20,9 +23,16 @@ class Consultations(MethodView):
     @roles_allowed(*READERS)
     @blp.arguments(s.ConsultationQuery, location="query")
     @blp.response(200, s.ConsultationPage)
+    @blp.doc(responses=json_or_xlsx(LIST_OR_SHEET, s.ConsultationPage))
     def get(self, query):
-        """Consultations by village, township, advisor, category, channel, outcome, dates."""
-        return service.list_consultations(get_db().session, current_principal(), query)
+        """Consultations by village, township, advisor, category, channel, outcome, dates
+        and changes; paged, or every one as xlsx (residents masked as in the list)."""
+        session, principal = get_db().session, current_principal()
+        if query["format"] == "xlsx":
+            records = service.every_consultation(session, principal, query)
+            columns = s.CONSULTATION_COLUMNS
+            return record_sheet("consultations.xlsx", "法律咨询", columns, READ, records)
+        return service.list_consultations(session, principal, query)
 
     @roles_allowed("advisor")
     @blp.response(201, s.ConsultationRead)

@@ -4,12 +4,12 @@ import csv
 import io
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shared.errors import ApiError
+from shared.sheets import CSV_TYPE, XLSX_TYPE, csv_bytes, read_csv_cell, xlsx_bytes
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}  # fmt: skip
+FORMATS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 def _cell_text(value):
@@ -34,7 +34,7 @@ def read_table(filename, data):
             raise ApiError(
                 422, "The CSV file is not UTF-8.", fields={"file": ["Not UTF-8."]}
             ) from None
-        lines = list(csv.reader(io.StringIO(text)))
+        lines = [[read_csv_cell(cell) for cell in line] for line in csv.reader(io.StringIO(text))]
     elif suffix == "xlsx":
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
@@ -56,19 +56,9 @@ def read_table(filename, data):
     return header, rows
 
 
-def write_table(header, rows, file_format):
-    """A file of the given format ('csv' or 'xlsx') holding the header and rows."""
+def write_table(header, rows, file_format, title="登记册"):
+    """A file of the given format ('csv' or 'xlsx') holding the header and rows, every
+    cell safe from formula injection (shared/sheets.py)."""
     if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8-sig")
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        return csv_bytes(header, rows)
+    return xlsx_bytes(title, header, rows)

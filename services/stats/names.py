@@ -4,7 +4,7 @@ catalogue's names of coded values (audiences, mediation results)."""
 
 from services.stats.catalogue import ALL_NAME, COUNTY_NAME, REGISTRY_NAMED, SOURCES
 from services.stats.rollup import cursor_of, keys
-from shared import http_client
+from shared.registry_client import ask_names
 
 KEPT_SECONDS = 600  # at most, should the registry rename without its feed saying so
 _CODED = {
@@ -15,24 +15,12 @@ _CODED = {
 }
 
 
-def _registry_names():
-    """{"township:<code>" | "village:<code>" | "advisor_id:<id>": name} of the registry."""
-    names = {
-        f"township:{t['code']}": t["name"] for t in http_client.get_json("registry", "/townships")
-    }
-    names |= {
-        f"village:{v['code']}": v["name"] for v in http_client.get_json("registry", "/villages")
-    }
-    advisors = http_client.get_json("registry", "/advisors")
-    return names | {f"advisor_id:{a['id']}": a["name"] for a in advisors}
-
-
 def _kept_names(connection, ns, wanted):
     """The registry's names of `wanted` (None for a code it does not know)."""
     key = f"{keys(ns)['names']}{cursor_of(connection, ns, 'registry')}"
     values = connection.hmget(key, wanted)
     if all(value is None for value in values) and not connection.exists(key):
-        names = _registry_names()
+        names = ask_names()
         pipeline = connection.pipeline()
         pipeline.hset(key, mapping=names).expire(key, KEPT_SECONDS).execute()
         return [names.get(code) for code in wanted]

@@ -35,18 +35,44 @@ class YearQuery(ma.Schema):
     )
 
 
-class FigureQuery(ma.Schema):
+class SheetChoice(ma.Schema):
+    """`format=xlsx`: the same rows as a spreadsheet instead of JSON."""
+
+    format = ma.fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "xlsx"]),
+        metadata={"description": "json (default) or xlsx: the same rows as a spreadsheet."},
+    )
+
+
+class SummaryQuery(YearQuery, SheetChoice):
+    pass
+
+
+class FigureQuery(SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
     area = ma.fields.String(load_default="county", validate=AREA)
     by = ma.fields.String(load_default=None, validate=validate.OneOf(DIMENSIONS))
 
 
-class TrendQuery(YearQuery):
+class TrendQuery(YearQuery, SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     area = ma.fields.String(load_default="county", validate=AREA)
 
 
-class RankingQuery(ma.Schema):
+class RankingQuery(SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
+
+
+class ReportRead(ma.Schema):
+    year = ma.fields.String()
+    paragraph = ma.fields.String(
+        metadata={"description": "The year's paragraph, every count in the county's style."}
+    )
+    figures = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(),
+        metadata={"description": "The exact numbers the paragraph states, by name."},
+    )

@@ -1,27 +1,44 @@
-"""The stats API: the year summary, breakdowns, trends, rankings, freshness, rebuilds."""
+"""The stats API: the year summary, breakdowns, trends, rankings, the report paragraph,
+freshness, rebuilds."""
 
+from flask import Response
 from flask.views import MethodView
 
-from services.stats import figures, jobs
+from services.stats import exports, figures, jobs, report
 from services.stats import schemas as s
 from services.stats.freshness import freshness_report
 from shared.blueprint import Blueprint
 from shared.errors import ApiError
 from shared.redis_client import get_redis
 from shared.scopes import roles_allowed
+from shared.sheets import attachment, json_or_xlsx
 
 blp = Blueprint("stats", __name__, description="County-wide figures from the rollups.")
 FIGURE_READERS = ("admin", "leader")
+BINARY = {"type": "string", "format": "binary"}
+
+FIGURES_OR_SHEET = "The figures, or (format=xlsx) the same rows as a spreadsheet."
+AS_XLSX = json_or_xlsx(FIGURES_OR_SHEET, {"type": "array", "items": {"type": "object"}})
+SUMMARY_AS_XLSX = json_or_xlsx(FIGURES_OR_SHEET, {"type": "object"})
+
+
+def _answered(query, rows, filename, title):
+    """The rows as JSON, or (format=xlsx) the same rows as a spreadsheet."""
+    if query["format"] == "xlsx":
+        return exports.figures_sheet(rows, filename, title)
+    return rows
 
 
 @blp.route("/summary")
 class Summary(MethodView):
     @roles_allowed(*FIGURE_READERS)
-    @blp.arguments(s.YearQuery, location="query")
+    @blp.arguments(s.SummaryQuery, location="query")
     @blp.response(200)
+    @blp.doc(responses=SUMMARY_AS_XLSX)
     def get(self, query):
         """The year's headline figures for the annual report, each with its records."""
-        return figures.year_summary(get_redis(), query["year"])
+        summary = figures.year_summary(get_redis(), query["year"])
+        return exports.summary_sheet(summary) if query["format"] == "xlsx" else summary
 
 
 @blp.route("/figures")
@@ -29,18 +46,17 @@ class Figures(MethodView):
     @roles_allowed(*FIGURE_READERS)
     @blp.arguments(s.FigureQuery, location="query")
     @blp.response(200)
+    @blp.doc(responses=AS_XLSX)
     def get(self, query):
         """One metric for a period and area, whole or broken down by a dimension."""
         connection = get_redis()
-        if query["by"]:
-            return figures.breakdown_of(
-                connection, query["metric"], query["period"], query["area"], query["by"]
-            )
-        return [
-            figures.figures(connection, [query["metric"]], query["period"], query["area"])[
-                query["metric"]
-            ]
-        ]
+        metric, period, area, by = query["metric"], query["period"], query["area"], query["by"]
+        if by:
+            rows = figures.breakdown_of(connection, metric, period, area, by)
+        else:
+            rows = [figures.figures(connection, [metric], period, area)[metric]]
+        name = f"{metric}-{period}-{area.replace(':', '-')}" + (f"-{by}" if by else "")
+        return _answered(query, rows, f"{name}.xlsx", f"{period} {metric}")
 
 
 @blp.route("/trend")
@@ -48,9 +64,13 @@ class Trend(MethodView):
     @roles_allowed(*FIGURE_READERS)
     @blp.arguments(s.TrendQuery, location="query")
     @blp.response(200)
+    @blp.doc(responses=AS_XLSX)
     def get(self, query):
         """A metric month by month through a year."""
-        return figures.monthly_trend(get_redis(), query["metric"], query["year"], query["area"])
+        metric, year, area = query["metric"], query["year"], query["area"]
+        rows = figures.monthly_trend(get_redis(), metric, year, area)
+        name = f"trend-{metric}-{year}-{area.replace(':', '-')}"
+        return _answered(query, rows, f"{name}.xlsx", f"{year} {metric}")
 
 
 @blp.route("/ranking")
@@ -58,9 +78,46 @@ class Ranking(MethodView):
     @roles_allowed(*FIGURE_READERS)
     @blp.arguments(s.RankingQuery, location="query")
     @blp.response(200)
+    @blp.doc(responses=AS_XLSX)
     def get(self, query):
         """Townships ranked by a metric over a period."""
-        return figures.township_ranking(get_redis(), query["metric"], query["period"])
+        metric, period = query["metric"], query["period"]
+        rows = figures.township_ranking(get_redis(), metric, period)
+        return _answered(query, rows, f"ranking-{metric}-{period}.xlsx", f"{period} {metric}")
+
+
+@blp.route("/report")
+class Report(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(s.YearQuery, location="query")
+    @blp.response(200, s.ReportRead)
+    def get(self, query):
+        """The year's paragraph for the annual report, in the county's style, and the exact
+        numbers it states (from the year summary)."""
+        return report.year_report(figures.year_summary(get_redis(), query["year"]))
+
+
+@blp.route("/report.docx")
+class ReportDocument(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(s.YearQuery, location="query")
+    @blp.response(200, description="The paragraph as a Word document (仿宋).")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The paragraph as a Word document (仿宋).",
+                "content": {report.DOCX_TYPE: {"schema": BINARY}},
+            }
+        }
+    )
+    def get(self, query):
+        """The year's report paragraph as a .docx, its text equal to /report's paragraph."""
+        made = report.year_report(figures.year_summary(get_redis(), query["year"]))
+        return Response(
+            report.report_docx(made),
+            mimetype=report.DOCX_TYPE,
+            headers={"Content-Disposition": attachment(f"report-{query['year']}.docx")},
+        )
 
 
 @blp.route("/freshness")

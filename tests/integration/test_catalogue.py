@@ -261,18 +261,43 @@ def test_figures_carry_the_names_of_their_codes(counted):
     assert village["breakdown_name"] == named["name"]
 
 
-def test_a_renamed_advisor_is_named_anew_once_the_registry_feed_is_applied(counted):
-    advisor = _registry(counted, "/advisors/1")
+def _rename_advisor(counted, advisor_id, name):
+    advisor = _registry(counted, f"/advisors/{advisor_id}")
     renamed = requests.patch(
-        f"{counted['urls']['registry']}/advisors/1",
-        json={"name": "阿依古丽·测试", "version": advisor["version"]},
+        f"{counted['urls']['registry']}/advisors/{advisor_id}",
+        json={"name": name, "version": advisor["version"]},
         headers=ADMIN,
         timeout=10,
     )
     assert renamed.status_code == 200, renamed.text[:300]
+
+
+def test_a_renamed_advisor_is_named_anew_once_the_registry_feed_is_applied(counted):
+    _rename_advisor(counted, 1, "阿依古丽·测试")
     drain(counted["app"])
     (row,) = _figures(counted, metric="consultations", period="2024", by="advisor_id")
     assert (row["breakdown"], row["breakdown_name"]) == ("advisor_id:1", "阿依古丽·测试")
+
+
+def test_record_lists_carry_the_names_of_their_codes(counted):
+    """Each listed record names its township, village and advisor as the registry does
+    now: a rename shows in the very next list (the registry's version moved)."""
+    townships = {t["code"]: t["name"] for t in _registry(counted, "/townships")}
+    villages = {v["code"]: v["name"] for v in _registry(counted, "/villages")}
+    activities = all_pages(counted["urls"]["activities"] + "/activities", ADMIN)
+    assert activities and all(
+        (a["township_name"], a["village_name"])
+        == (townships[a["township_code"]], villages.get(a["village_code"]))
+        for a in activities
+    )
+    _rename_advisor(counted, 1, "买买提·改名")
+    consultations = all_pages(counted["urls"]["consultations"] + "/consultations", ADMIN)
+    assert {c["advisor_name"] for c in consultations} == {"买买提·改名"}
+    assert all(
+        (c["township_name"], c["village_name"])
+        == (townships[c["township_code"]], villages[c["village_code"]])
+        for c in consultations
+    )
 
 
 def test_a_years_advisors_and_coverage_are_of_that_year(counted):

@@ -86,3 +86,26 @@ def test_xlsx_export_reimports_unchanged(registry, auth_header, moyu):
     assert "139****0001" in leader.data.decode("utf-8-sig")
     assert "13909990001" not in leader.data.decode("utf-8-sig")
     assert registry.get("/export/advisors", headers=auth_header("staff")).status_code == 403
+
+
+def test_names_that_look_like_formulas_are_exported_as_text(registry, as_admin, village_file):
+    # (the import trims tabs, so none here; tests/unit/test_sheets.py has them)
+    names = ['=HYPERLINK("http://x","点我")', "+1+2", "-3", "@SUM(A1)", "新村"]
+    rows = [
+        f'653222100,喀拉喀什镇,65322210090{n},"{name.replace(chr(34), chr(34) * 2)}",村,否'
+        for n, name in enumerate(names)
+    ]
+    assert upload(registry, as_admin, "villages", village_file(*rows)).status_code == 200
+    xlsx = registry.get("/export/villages?format=xlsx", headers=as_admin)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    cells = [row[3] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == names
+    assert all(cell.data_type == "s" for cell in cells)  # never a formula
+    assert [cell.quotePrefix for cell in cells] == [True] * 4 + [False]
+    exported = registry.get("/export/villages?format=csv", headers=as_admin)
+    csv_text = exported.data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and "'+1+2" in csv_text and ",'-3," in csv_text
+    assert ",新村," in csv_text
+    # The CSV goes back in as it came out: the apostrophe was ours, not the name's.
+    again = upload(registry, as_admin, "villages", csv_text.encode()).get_json()
+    assert (again["unchanged"], again["updated"]) == (5, 0)
