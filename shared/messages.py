@@ -243,7 +243,8 @@ UNTRANSLATED = set()
 
 
 _CLASH = re.compile(
-    r"village (\S+) is served by advisor (\S+) from (\S+) to (\S+) \(assignment (\S+)\)"
+    r"village (\S+) \((.+?)\) is served by advisor (\S+) \((.+?)\) from (\S+) to (\S+)"
+    r" \(assignment (\S+)\)"
 )
 
 
@@ -251,9 +252,12 @@ def _clashes(text):
     """The assignments an assignment clashes with, in Chinese."""
 
     def one(found):
-        village, advisor, start, end, number = found.groups()
+        village, village_name, advisor, advisor_name, start, end, number = found.groups()
         end = "长期" if end == "open-ended" else end
-        return f"村(社区){village}已由法律顾问 {advisor} 派驻({start} 至 {end},派驻 {number})"
+        return (
+            f"{village_name}({village})已由法律顾问{advisor_name}(编号 {advisor})派驻"
+            f"({start} 至 {end},派驻记录 {number})"
+        )
 
     return _CLASH.sub(one, text).replace("; ", ";")
 

@@ -112,7 +112,7 @@ def test_assign_and_end_with_the_clash_shown(stack, browser, shots):
     page.click("[data-testid=assign-submit]")
     clash = page.wait_for_selector("[data-testid=assign-error]").text_content()
     assert clash.startswith("派驻冲突")
-    assert f"已由法律顾问 {first['id']} 派驻(2032-01-01 至 长期" in clash
+    assert f"已由法律顾问{first['name']}(编号 {first['id']})派驻(2032-01-01 至 长期" in clash
     assert page.input_value(f"{form} input[name=from]") == "2031-06-01"  # what was typed stays
     shots(page, "admin/villages-clash")
     history = stack.api("GET", f"/registry/assignments?village={VILLAGE}").json()
@@ -300,6 +300,7 @@ def test_a_staff_account_logs_in_and_changes_a_reset_password(stack, browser, sh
         "下次登录时须修改密码" in page.wait_for_selector("[data-testid=reset-done]").text_content()
     )
     page.keyboard.press("Escape")
+    page.wait_for_selector("[data-testid=reset-form]", state="hidden")
     page.wait_for_selector(f"[data-testid=accounts] tr:has-text('{username}'):has-text('须改密码')")
     shots(page, "admin/accounts")
 
@@ -405,6 +406,7 @@ def test_every_admin_page_opens(stack, browser, shots):
     for name in ADMIN_PAGES:
         open_page(page, stack, name)
         page.wait_for_load_state("networkidle")
+        page.wait_for_selector(".el-loading-mask", state="hidden")
         assert page.query_selector(".el-alert--error") is None, name
         shots(page, f"admin/page-{name}")
     assert context.violations == []

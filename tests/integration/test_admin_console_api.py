@@ -94,7 +94,7 @@ def test_a_village_timeline_and_the_coverage_it_leaves(system, logins):
         "to": "2031-02-01"})  # fmt: skip
     assert clash.status_code == 409
     assert clash.json()["error"]["message"].startswith("派驻冲突")
-    assert f"法律顾问 {first['id']}" in clash.json()["error"]["message"]
+    assert f"法律顾问古丽·时间线(编号 {first['id']})" in clash.json()["error"]["message"]
     ended = call(system, logins, "POST",
                  f"/registry/assignments/{made.json()['assignment']['id']}/end",
                  json={"to": "2031-03-31"})  # fmt: skip
