@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import requests
+from openpyxl import Workbook
 
 from shared.clock import LOCAL_ZONE
 from tests.browser.console import log_in, menu_entries, new_console
@@ -186,24 +187,34 @@ def test_a_stale_advisor_edit_shows_the_new_values_and_keeps_the_typed(stack, br
     context.close()
 
 
-def upload(page, tmp_path, kind_label, name, text):
-    """Choose a sheet kind, attach a CSV file and import it."""
+def upload(page, tmp_path, kind_label, name, rows):
+    """Choose a sheet kind, attach a file of these rows (.csv or .xlsx by its name) and
+    import it."""
     path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
+    if name.endswith(".csv"):
+        path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    else:
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
     page.click(f"[data-testid=import-kind] label:has-text('{kind_label}')")
     page.set_input_files("[data-testid=import-file]", str(path))
     page.click("[data-testid=import-submit]")
 
 
+ADVISOR_HEADER = ["执业证号", "姓名", "手机", "律师事务所", "语言", "在职"]
+
+
 def test_a_bad_sheet_lists_every_bad_row_and_stores_nothing(stack, browser, shots, tmp_path):
     context, page = as_admin(browser, stack, "transfer")
     good, bad = "16532222019107001", "16532222019107002"
-    sheet = (
-        "执业证号,姓名,手机,律师事务所,语言,在职\n"
-        f"{good},阿不都·导入,13611110001,天山律师事务所,维吾尔语;汉语,是\n"
-        "12345,,13611110002,天山律师事务所,维吾尔语,是\n"
-        f"{bad},吐尔逊·导入,555,天山律师事务所,火星语,也许\n"
-    )
+    sheet = [
+        ADVISOR_HEADER,
+        [good, "阿不都·导入", "13611110001", "天山律师事务所", "维吾尔语;汉语", "是"],
+        ["12345", "", "13611110002", "天山律师事务所", "维吾尔语", "是"],
+        [bad, "吐尔逊·导入", "555", "天山律师事务所", "火星语", "也许"],
+    ]
     upload(page, tmp_path, "法律顾问", "bad-advisors.csv", sheet)
     refused = page.wait_for_selector("[data-testid=import-refused]").text_content()
     assert "未保存任何数据" in refused and "一条都没有保存" in refused
@@ -226,12 +237,19 @@ def test_a_bad_sheet_lists_every_bad_row_and_stores_nothing(stack, browser, shot
 
 def test_a_good_sheet_is_imported_and_again_changes_nothing(stack, browser, shots, tmp_path):
     context, page = as_admin(browser, stack, "transfer")
-    sheet = (
-        "执业证号,姓名,手机,律师事务所,语言,在职\n"
-        "16532222019106001,阿依夏·导入,13622220001,天山律师事务所,维吾尔语;汉语,是\n"
-        "16532222019106002,玉素甫·导入,13622220002,天山律师事务所,汉语,是\n"
-    )
-    upload(page, tmp_path, "法律顾问", "advisors.csv", sheet)
+    sheet = [
+        ADVISOR_HEADER,
+        [
+            "16532222019106001",
+            "阿依夏·导入",
+            "13622220001",
+            "天山律师事务所",
+            "维吾尔语;汉语",
+            "是",
+        ],
+        ["16532222019106002", "玉素甫·导入", "13622220002", "天山律师事务所", "汉语", "是"],
+    ]
+    upload(page, tmp_path, "法律顾问", "advisors.xlsx", sheet)
     page.wait_for_selector("[data-testid=import-report]")
     counts = {
         key: page.text_content(f"[data-testid=import-{key}] .el-statistic__number").strip()
@@ -322,6 +340,28 @@ def test_a_staff_account_logs_in_and_changes_a_reset_password(stack, browser, sh
     page.click(f"[data-testid=account-{username}] [data-testid=enable]")
     page.wait_for_selector(f"[data-testid=account-{username}] [data-testid=disable]")
     assert log_in_by_api(stack.url, username, PASSWORD + "-new").status_code == 200
+    context.close()
+
+
+def test_an_advisor_login_is_tied_to_an_advisor_picked_from_the_registry(stack, browser):
+    advisor = new_advisor(stack, 5, "阿迪力·账号")
+    username = f"advisor-{uuid.uuid4().hex[:6]}"
+    context, page = as_admin(browser, stack, "accounts")
+    page.click("[data-testid=account-new]")
+    page.click("[data-testid=account-role] label:has-text('村(社区)法律顾问')")
+    page.click("[data-testid=account-save]")  # no advisor picked: the server says so there
+    beside = page.locator(
+        "[data-testid=account-form] .el-form-item:has([data-testid=advisor-picker])"
+    )
+    assert "须指定" in beside.locator(".el-form-item__error").text_content()
+    pick_advisor(page, "[data-testid=account-form]", advisor["name"])
+    page.fill("[data-testid=account-form] input[name=username]", username)
+    page.fill("[data-testid=account-form] input[name=password]", PASSWORD)
+    page.click("[data-testid=account-save]")
+    row = page.wait_for_selector(f"[data-testid=accounts] tr:has-text('{username}')")
+    assert advisor["name"] in row.text_content()
+    created = next(a for a in stack.api("GET", "/accounts").json() if a["username"] == username)
+    assert created["scope"] == {"advisor_id": str(advisor["id"])}
     context.close()
 
 
