@@ -34,6 +34,7 @@ FORWARDED_ANSWER_HEADERS = (
     "WWW-Authenticate",
 )
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+DOWNLOAD_CHUNK = 64 * 1024
 
 
 def target_url(service, path):
@@ -60,8 +61,15 @@ def forward(service, path):
         headers=headers,
         data=request.get_data(),
         allow_redirects=False,
+        stream=True,
     )
-    relayed = Response(answer.content, status=answer.status_code)
+    if answer.headers.get("Content-Disposition", "").startswith("attachment"):
+        # A download (an xlsx of every record, say) is passed on as it arrives: the
+        # gateway never holds a whole file, however long the list.
+        relayed = Response(answer.iter_content(DOWNLOAD_CHUNK), status=answer.status_code)
+        relayed.call_on_close(answer.close)
+    else:
+        relayed = Response(answer.content, status=answer.status_code)
     for name in FORWARDED_ANSWER_HEADERS:
         if name in answer.headers:
             relayed.headers[name] = answer.headers[name]

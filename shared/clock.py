@@ -23,6 +23,12 @@ def days_after(day, stored_moment):
     return (stored_moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date() - day).days
 
 
+def county_time(value):
+    """A stored moment (naive, in UTC) in county time with its offset, RFC 3339."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_ZONE).isoformat()
+
+
 class CountyTime(fields.DateTime):
     """A stored moment (naive, in UTC) answered in county time with its offset, RFC 3339
     ("2024-03-04T10:00:00+08:00"): a client never has to guess the zone."""
@@ -30,5 +36,4 @@ class CountyTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(LOCAL_ZONE).isoformat()
+        return county_time(value)

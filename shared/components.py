@@ -21,7 +21,8 @@ COMPONENTS = (
     Component(
         "consultations", 8003, "services.consultations:create_app", database=True, records=True
     ),
-    Component("stats", 8004, "services.stats:create_app", database=False, records=False),
+    # Its database holds the published figures only; the figures themselves are in Redis.
+    Component("stats", 8004, "services.stats:create_app", database=True, records=False),
 )
 BY_NAME = {component.name: component for component in COMPONENTS}
 # The components behind the gateway, forwarded to under /api/v1/<name>/.

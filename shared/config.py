@@ -65,7 +65,17 @@ def _gateway_settings(environ):
     }
 
 
-OWN_SETTINGS = {"gateway": _gateway_settings}  # what only one component reads
+def _stats_settings(environ):
+    """Small cells: consultation counts of these categories below the threshold, at a
+    village's grain, are shown to leaders as "<threshold" (services/stats/suppression.py)."""
+    categories = environ.get("STATS_SENSITIVE_CATEGORIES", "婚恋,家庭")
+    return {
+        "SENSITIVE_CATEGORIES": tuple(c.strip() for c in categories.split(",") if c.strip()),
+        "SUPPRESS_BELOW": int(environ.get("STATS_SUPPRESS_BELOW", "5")),
+    }
+
+
+OWN_SETTINGS = {"gateway": _gateway_settings, "stats": _stats_settings}  # one component's
 
 
 def load_config(component, overrides=None, environ=os.environ):

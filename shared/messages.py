@@ -25,6 +25,7 @@ NOUNS = {
     "account": "账号",
     "advisor_id": "法律顾问",
     "period": "月份",
+    "publication": "发布的数据,年份",
 }
 
 EXACT = {
@@ -150,9 +151,9 @@ EXACT = {
     "Use YYYY.": "请用四位年份 YYYY。",
     "The figures do not keep this grain. Kept: the county and townships by year, month"
     " and day, by every breakdown and by the areas below them; villages by year and month,"
-    " totals only.": (
+    " totals only, and consultations by category.": (
         "没有保存这一口径的数据。已保存的:全县和乡镇按年、月、日,可按各分类及下级地区细分;"
-        "村(社区)按年、月,仅合计。"
+        "村(社区)按年、月,仅合计,法律咨询另按类别。"
     ),
     "Not a finer area.": "不是下级地区。",
     "A village keeps totals only.": "村(社区)只保存合计。",
@@ -160,6 +161,9 @@ EXACT = {
     "Unknown grouping columns.": "不认识的分组列。",
     "This feed has no aggregate; replay it from the start.": "该变更流没有汇总,请从头重放。",
     "This path is not part of the public API.": "该路径不对外开放。",
+    "The year was published by someone else at the same moment; reload.": (
+        "同一时刻另有人发布了该年数据,请刷新后查看。"
+    ),
 }
 
 PATTERNS = [

@@ -11,7 +11,7 @@ county, its townships, their villages. Every figure is kept at the grain it is r
 What is kept:
   county and townships  years, months and days; every breakdown of the source, and the
                         county also by township; both by village in years and months
-  villages              years and months; totals only
+  villages              years and months; totals only, and consultations by category
 Anything else is a grain the figures do not keep: asking for it is a 422 that says which
 grains exist (`refuse_unkept`), never a silent 0.
 
@@ -65,6 +65,14 @@ class Source:
     breakdowns: tuple[Breakdown, ...]
     total: str  # the breakdown whose values add up to each metric's total (one per record)
     facts: tuple[str, ...] = field(default=("day", "township_code", "village_code"))
+    # The list parameters of the records written after a moment (RFC 3339), voids included:
+    # what a published figure's difference since drills down to.
+    changed_since: tuple[tuple[str, str], ...] = (
+        ("changed_after", "{moment}"),
+        ("include_void", "true"),
+    )
+    # The breakdowns a village keeps beside its totals (the county and townships keep all).
+    village_breakdowns: tuple[str, ...] = ()
 
     def breakdown(self, dimension):
         """The breakdown of `dimension`, or None."""
@@ -147,6 +155,9 @@ CONSULTATIONS = Source(
         ),
     ),
     total="category",
+    # A village's consultations by category: the small cells of sensitive categories that
+    # leaders see suppressed (services/stats/suppression.py).
+    village_breakdowns=("category",),
 )
 SOURCES = (ACTIVITIES, CONSULTATIONS)
 # Every feed the worker follows: the recording components' (shared/components.py): the
@@ -172,6 +183,7 @@ def _scheme():
                 "entity": source.entity,
                 "metrics": [metric.name for metric in source.metrics],
                 "breakdowns": [breakdown.dimension for breakdown in source.breakdowns],
+                "village_breakdowns": list(source.village_breakdowns),
             }
             for source in SOURCES
         ],
@@ -208,8 +220,15 @@ def area_level(area):
 KEPT_GRAINS = (
     "The figures do not keep this grain. Kept: the county and townships by year, month"
     " and day, by every breakdown and by the areas below them; villages by year and month,"
-    " totals only."
+    " totals only, and consultations by category."
 )
+
+
+def kept_breakdowns(source, level):
+    """The dimensions of `source` an area of `level` (None: the county) is kept by."""
+    if level is None or level.keeps_breakdowns:
+        return tuple(b.dimension for b in source.breakdowns)
+    return source.village_breakdowns if level is VILLAGE else ()
 
 
 def refuse_unkept(metric, period, area, dimension=None):
@@ -229,7 +248,7 @@ def refuse_unkept(metric, period, area, dimension=None):
         elif source.breakdown(dimension) is None:
             kept = ", ".join(b.dimension for b in source.breakdowns)
             problems["by"] = [f"{metric} cannot be broken down by {dimension}; it can by {kept}."]
-        elif level is not None and not level.keeps_breakdowns:
+        elif dimension not in kept_breakdowns(source, level):
             problems["by"] = [f"A {level.name} keeps totals only."]
     if problems:
         raise ApiError(422, KEPT_GRAINS, code="grain_not_kept", fields=problems)

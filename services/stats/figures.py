@@ -57,10 +57,12 @@ def _totals(connection, ns, metrics, period, area):
     ]
 
 
-def _breakdown(connection, ns, metric, period, area, dimension):
-    """A metric's figures by one dimension's values that have records, largest first."""
+def _breakdown(connection, ns, metric, period, area, dimension, stored=None):
+    """A metric's figures by one dimension's values that have records, largest first
+    (from the hash `stored` when it was read already)."""
     refuse_unkept(metric, period, area, dimension)
-    stored = connection.hgetall(figures_key(ns, period, area, dimension))
+    if stored is None:
+        stored = connection.hgetall(figures_key(ns, period, area, dimension))
     prefix = f"{metric}|".encode()
     rows = [
         figure(metric, period, area, f"{dimension}:{name[len(prefix) :].decode()}", int(value))
@@ -68,6 +70,18 @@ def _breakdown(connection, ns, metric, period, area, dimension):
         if name.startswith(prefix) and int(value)
     ]
     return sorted(rows, key=lambda row: (-row["value"], row["breakdown"]))
+
+
+def village_breakdowns(connection, ns, metric, period, villages, dimension):
+    """{village: its figures by a dimension it keeps (unnamed), largest first} of several
+    villages ("village:<code>"): one pipelined HGETALL each."""
+    pipeline = connection.pipeline(transaction=False)
+    for village in villages:
+        pipeline.hgetall(figures_key(ns, period, village, dimension))
+    return {
+        village: _breakdown(connection, ns, metric, period, village, dimension, stored)
+        for village, stored in zip(villages, pipeline.execute(), strict=True)
+    }
 
 
 def figures(connection, metrics, period, area="county"):

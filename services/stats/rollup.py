@@ -75,13 +75,16 @@ def place_cells(source, facts, periods=None):
     return cells
 
 
-def village_cells(facts, periods):
+def village_cells(source, facts, periods):
     """The cells of every figure a record of a village counts in, in the periods given:
-    the village's own total, and its share of its township and of the county."""
+    the village's own total (and breakdowns it keeps), and its share of its township and
+    of the county."""
     village, township = facts["village_code"], facts["township_code"]
+    kept = [(d, facts[d]) for d in source.village_breakdowns if facts[d] is not None]
     cells = []
     for period in periods:
         cells.append((f"{period}:village:{village}:all", ""))
+        cells += [(f"{period}:village:{village}:{d}", f"|{value}") for d, value in kept]
         cells.append((f"{period}:county:village", f"|{village}"))
         cells.append((f"{period}:township:{township}:village", f"|{village}"))
     return cells
@@ -102,7 +105,7 @@ def record_cells(source, facts):
     """Every cell a record with these facts counts in."""
     cells = place_cells(source, facts)
     if facts.get(VILLAGE.fact):
-        cells += village_cells(facts, _periods(facts["day"], VILLAGE))
+        cells += village_cells(source, facts, _periods(facts["day"], VILLAGE))
     return cells
 
 
@@ -222,7 +225,8 @@ def aggregate_groupings(source):
     """The groupings a rebuild asks of a source's aggregate: the county and townships by
     day under every breakdown at once (one grouped scan), and villages by month."""
     breakdowns = ",".join(b.dimension for b in source.breakdowns)
-    return [f"day,township_code,{breakdowns}", "month,township_code,village_code"]
+    villages = ",".join(("month", "township_code", "village_code", *source.village_breakdowns))
+    return [f"day,township_code,{breakdowns}", villages]
 
 
 def aggregate_effect(source, groupings):
@@ -236,7 +240,7 @@ def aggregate_effect(source, groupings):
             if not by_village:
                 cells = place_cells(source, group, periods=(group["day"],))
             elif group["village_code"]:
-                cells = village_cells(group, periods=(group["month"],))
+                cells = village_cells(source, group, periods=(group["month"],))
             else:
                 continue
             add_amounts(finest, cells, source, group)

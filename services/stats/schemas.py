@@ -8,7 +8,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from services.stats.catalogue import DIMENSIONS, METRICS
-from shared.input_schema import plausible_day
+from shared.clock import CountyTime
+from shared.input_schema import InputSchema, plausible_day
 
 _PERIOD_SHAPE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _PLAUSIBLE_DAY = plausible_day()
@@ -76,3 +77,33 @@ class ReportRead(ma.Schema):
         values=ma.fields.Integer(),
         metadata={"description": "The exact numbers the paragraph states, by name."},
     )
+
+
+class PublicationCreate(InputSchema):
+    year = ma.fields.String(
+        required=True, validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), existing_period]
+    )
+
+
+class PublicationRead(ma.Schema):
+    year = ma.fields.String()
+    version = ma.fields.Integer(metadata={"description": "1 for the year's first, then 2 ..."})
+    published_at = CountyTime()
+    published_by = ma.fields.String()
+    figures = ma.fields.Dict(metadata={"description": "The year summary as it stood then."})
+    as_of = ma.fields.Dict(metadata={"description": "Each feed's sequence applied then."})
+
+
+class ChangeSince(ma.Schema):
+    metric = ma.fields.String()
+    label = ma.fields.String()
+    published = ma.fields.Integer()
+    now = ma.fields.Integer()
+    difference = ma.fields.Integer(metadata={"description": "now - published"})
+    records = ma.fields.String(
+        metadata={"description": "The year's records written after the publication."}
+    )
+
+
+class LatestPublicationRead(PublicationRead):
+    changes_since = ma.fields.List(ma.fields.Nested(ChangeSince))

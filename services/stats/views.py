@@ -4,10 +4,12 @@ freshness, rebuilds."""
 from flask import Response
 from flask.views import MethodView
 
-from services.stats import exports, figures, jobs, report
+from services.stats import exports, figures, jobs, publications, report, suppression
 from services.stats import schemas as s
 from services.stats.freshness import freshness_report
+from shared.auth import current_principal
 from shared.blueprint import Blueprint
+from shared.db import get_db
 from shared.errors import ApiError
 from shared.redis_client import get_redis
 from shared.scopes import roles_allowed
@@ -48,13 +50,16 @@ class Figures(MethodView):
     @blp.response(200)
     @blp.doc(responses=AS_XLSX)
     def get(self, query):
-        """One metric for a period and area, whole or broken down by a dimension."""
+        """One metric for a period and area, whole or broken down by a dimension (for
+        leaders, a village's small counts of sensitive consultations shown as "<5")."""
         connection = get_redis()
         metric, period, area, by = query["metric"], query["period"], query["area"], query["by"]
         if by:
             rows = figures.breakdown_of(connection, metric, period, area, by)
         else:
             rows = [figures.figures(connection, [metric], period, area)[metric]]
+        principal = current_principal()
+        rows = suppression.as_seen_by(principal, connection, metric, period, area, by, rows)
         name = f"{metric}-{period}-{area.replace(':', '-')}" + (f"-{by}" if by else "")
         return _answered(query, rows, f"{name}.xlsx", f"{period} {metric}")
 
@@ -82,7 +87,11 @@ class Ranking(MethodView):
     def get(self, query):
         """Townships ranked by a metric over a period."""
         metric, period = query["metric"], query["period"]
-        rows = figures.township_ranking(get_redis(), metric, period)
+        connection, principal = get_redis(), current_principal()
+        rows = figures.township_ranking(connection, metric, period)
+        rows = suppression.as_seen_by(
+            principal, connection, metric, period, "county", "township", rows
+        )
         return _answered(query, rows, f"ranking-{metric}-{period}.xlsx", f"{period} {metric}")
 
 
@@ -118,6 +127,35 @@ class ReportDocument(MethodView):
             mimetype=report.DOCX_TYPE,
             headers={"Content-Disposition": attachment(f"report-{query['year']}.docx")},
         )
+
+
+@blp.route("/publications")
+class Publications(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(s.YearQuery, location="query")
+    @blp.response(200, s.PublicationRead(many=True))
+    def get(self, query):
+        """Every publication of a year's figures, newest first."""
+        return publications.list_publications(get_db().session, query["year"])
+
+    @roles_allowed("admin")
+    @blp.arguments(s.PublicationCreate)
+    @blp.response(201, s.PublicationRead)
+    def post(self, body):
+        """Publish a year's figures as of now (frozen; publishing again adds a version)."""
+        session, principal = get_db().session, current_principal()
+        return publications.publish(session, get_redis(), principal, body["year"])
+
+
+@blp.route("/publications/latest")
+class LatestPublication(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(s.YearQuery, location="query")
+    @blp.response(200, s.LatestPublicationRead)
+    def get(self, query):
+        """The year's latest publication, and per figure the difference since, with the
+        records written after it that made it."""
+        return publications.latest_publication(get_db().session, get_redis(), query["year"])
 
 
 @blp.route("/freshness")

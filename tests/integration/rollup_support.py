@@ -15,6 +15,7 @@ from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.redis_client import get_redis
+from tests.support.apps import migrated
 from tests.support.processes import RedisServer, start_recording_services
 
 
@@ -32,11 +33,20 @@ ADMIN, ADVISOR = bearer("admin"), bearer("advisor", scope={"advisor_id": "1"})
 @contextmanager
 def counting_world(var_dir):
     """{"redis", "urls", "stats", "processes"}: the bundled Redis, the three recording
-    services as real processes and an in-process stats app wired to them; stopped after."""
+    services as real processes and an in-process stats app wired to them (its own
+    database migrated); stopped after."""
     redis_server = RedisServer(var_dir / "redis")
     processes, _env = start_recording_services(var_dir, redis_server.url)
     urls = {name: process.url for name, process in processes.items()}
-    stats = create_stats({"REDIS_URL": redis_server.url, "SERVICE_URLS": urls})
+    stats = migrated(
+        create_stats(
+            {
+                "REDIS_URL": redis_server.url,
+                "SERVICE_URLS": urls,
+                "DATABASE_URL": f"sqlite:///{var_dir / 'stats.db'}",
+            }
+        )
+    )
     world = {"redis": redis_server, "urls": urls, "stats": stats, "processes": processes}
     try:
         yield world

@@ -125,8 +125,19 @@ TABLE = {
     },
     **{
         ("GET", f"/api/v1/stats/{path}"): (None, signed_in(admin=422, leader=422))
-        for path in ("summary", "figures", "trend", "ranking")  # each needs its parameters
+        for path in (
+            "summary",
+            "figures",
+            "trend",
+            "ranking",
+            "report",
+            "report.docx",
+            "publications",
+            "publications/latest",
+        )  # each needs its parameters
     },
+    ("POST", "/api/v1/stats/publications"): ({}, signed_in(admin=422)),
+    ("GET", "/api/v1/activities/reach"): (None, signed_in(admin=422, leader=422, staff=422)),
     ("GET", "/api/v1/stats/freshness"): (None, signed_in(admin=200, leader=200)),
     ("POST", "/api/v1/stats/rebuild"): (None, signed_in(admin=202)),
     ("GET", "/api/v1/stats/rebuild/{job_id}"): (None, signed_in(admin=404)),

@@ -12,7 +12,7 @@ import uuid
 import pytest
 import requests
 
-from services.stats.catalogue import LEVELS, SOURCES, period_kind
+from services.stats.catalogue import LEVELS, SOURCES, kept_breakdowns, period_kind
 from tests.integration.rollup_support import (
     ADMIN,
     ADVISOR,
@@ -132,9 +132,8 @@ def _grains():
                     if level and period_kind(period) not in level.periods:
                         continue
                     yield source, metric, period, area, None
-                    if level is None or level.keeps_breakdowns:
-                        for breakdown in source.breakdowns:
-                            yield source, metric, period, area, breakdown.dimension
+                    for dimension in kept_breakdowns(source, level):
+                        yield source, metric, period, area, dimension
                     finer = LEVELS[LEVELS.index(level) + 1 :] if level else LEVELS
                     for below in finer:
                         if period_kind(period) in below.periods:
@@ -175,6 +174,10 @@ def test_every_drill_down_parameter_is_one_its_list_accepts(counted):
             ),
             *((lv.parameter, _a_value_with_records(counted, source, lv.name)) for lv in LEVELS),
             *(pair for metric in source.metrics for pair in metric.where),
+            *(
+                (key, value.format(moment="2001-01-01T00:00:00+08:00"))
+                for key, value in source.changed_since
+            ),
         ]
         for parameter, value in parameters:
             answer = _list(counted, source, {parameter: value})

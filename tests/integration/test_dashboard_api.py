@@ -274,3 +274,175 @@ def test_staff_read_the_reach_of_their_own_township_only(dashboard):
     bad = _reach(dashboard, ADMIN, year="1999", township_code="65")
     assert bad.status_code == 422
     assert set(bad.json()["error"]["fields"]) == {"year", "township_code"}
+
+
+def _listed(dashboard, link):
+    """The records a link through the gateway lists, read from the service itself."""
+    service, path = link.removeprefix("/api/v1/").split("/", 1)
+    return all_pages(f"{dashboard['urls'][service]}/{path}", ADMIN)
+
+
+def test_published_figures_are_frozen_and_the_late_records_since_drill_down(dashboard):
+    client = dashboard["client"]
+    summary = _stats(dashboard, "/summary", year="2024").get_json()
+    assert client.post("/publications", json={"year": "2024"}, headers=LEADER).status_code == 403
+    published = client.post("/publications", json={"year": "2024"}, headers=ADMIN)
+    assert published.status_code == 201, published.get_json()
+    first = published.get_json()
+    assert (first["year"], first["version"]) == ("2024", 1)
+    assert first["figures"] == summary and first["published_at"].endswith("+08:00")
+    latest = _stats(dashboard, "/publications/latest", headers=LEADER, year="2024").get_json()
+    assert {change["difference"] for change in latest["changes_since"]} == {0}
+
+    # After publication: a record into a closed month (an admin's late write), a correction.
+    urls = dashboard["urls"]
+    _post(f"{urls['activities']}/periods/close", {"period": "2024-03"})
+    start = "2024-03-15T10:00:00+08:00"
+    late = _post(
+        f"{urls['activities']}/activities",
+        activity_body(7, starts_at=start, ends_at=start, headcount=33),
+    )
+    assert late["late"] is True
+    corrected = all_pages(f"{urls['activities']}/activities", ADMIN, township="653222101")[0]
+    content = {key: corrected[key] for key in ("type", "title", "organiser", "audience")}
+    content |= {key: corrected[key] for key in ("township_code", "venue", "starts_at", "ends_at")}
+    answer = requests.put(
+        f"{urls['activities']}/activities/{corrected['id']}",
+        json=content | {"headcount": corrected["headcount"] + 5, "version": 1},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text[:300]
+    drain(dashboard["stats"])
+
+    latest = _stats(dashboard, "/publications/latest", headers=LEADER, year="2024").get_json()
+    assert latest["version"] == 1 and latest["figures"] == summary  # frozen
+    changes = {change["metric"]: change for change in latest["changes_since"]}
+    sessions = changes["sessions"]
+    assert (sessions["published"], sessions["difference"]) == (
+        summary["figures"]["sessions"]["value"],
+        1,
+    )
+    assert sessions["now"] == sessions["published"] + 1 and sessions["label"] == "普法活动场次"
+    # its drill-down lists the records written since: the late one and the corrected one,
+    # and of them the late one is the +1 (the correction was already counted)
+    assert {r["id"] for r in _listed(dashboard, sessions["records"])} == {
+        late["id"],
+        corrected["id"],
+    }
+    assert changes["attendances"]["difference"] == 33 + 5
+    assert changes["consultations"]["difference"] == 0
+    assert _listed(dashboard, changes["consultations"]["records"]) == []
+
+    again = client.post("/publications", json={"year": "2024"}, headers=ADMIN).get_json()
+    assert again["version"] == 2
+    assert again["figures"]["figures"]["sessions"]["value"] == sessions["now"]
+    listed = _stats(dashboard, "/publications", headers=LEADER, year="2024").get_json()
+    assert [p["version"] for p in listed] == [2, 1]
+    assert listed[1]["figures"] == summary  # the old one stays as it was
+    latest = _stats(dashboard, "/publications/latest", year="2024").get_json()
+    assert {change["difference"] for change in latest["changes_since"]} == {0}
+
+
+def test_a_year_never_published_has_no_latest_publication(dashboard):
+    answer = dashboard["client"].get("/publications/latest?year=2031", headers=LEADER)
+    assert answer.status_code == 404
+    assert "2031" in answer.get_json()["error"]["message"]
+    assert dashboard["client"].get("/publications?year=2031", headers=LEADER).get_json() == []
+    for role in ("staff", "advisor"):
+        answer = dashboard["client"].get("/publications?year=2024", headers=bearer(role))
+        assert answer.status_code == 403
+
+
+SMALL = {  # 2025: (village, advisor id) -> categories of its consultations
+    ("653222100001", "1"): ["婚恋"] * 2 + ["邻里"] * 6 + ["土地承包"] * 7,
+    ("653222100002", "2"): ["家庭"] * 3,  # a village whose only consultations are few
+}
+
+
+@pytest.fixture(scope="module")
+def small_cells(dashboard):
+    """Consultations of 2025 with small sensitive cells, rolled up."""
+    for (village, advisor), categories in SMALL.items():
+        for number, category in enumerate(categories):
+            body = consultation_body(number) | {
+                "village_code": village,
+                "category": category,
+                "occurred_at": f"2025-{1 + number % 12:02d}-10T10:00:00+08:00",
+            }
+            headers = bearer("advisor", scope={"advisor_id": advisor})
+            _post(f"{dashboard['urls']['consultations']}/consultations", body, headers)
+    drain(dashboard["stats"])
+    return dashboard
+
+
+def _consultations(dashboard, headers, **query):
+    query = {"metric": "consultations", "period": "2025"} | query
+    return _stats(dashboard, "/figures", headers=headers, **query).get_json()
+
+
+def _values(rows):
+    return {row["breakdown"]: row.get("shown", row["value"]) for row in rows}
+
+
+def test_a_leader_sees_small_sensitive_cells_as_less_than_five_where_an_admin_sees_them(
+    small_cells,
+):
+    village = {"area": "village:653222100001", "by": "category"}
+    admin = _consultations(small_cells, ADMIN, **village)
+    assert _values(admin) == {"category:土地承包": 7, "category:邻里": 6, "category:婚恋": 2}
+    assert all("suppressed" not in row for row in admin)
+    leader = _consultations(small_cells, LEADER, **village)
+    # 婚恋 2 is small; 邻里 goes with it, or the village's total (15) less 7 would give it
+    assert _values(leader) == {"category:土地承包": 7, "category:邻里": "<5", "category:婚恋": "<5"}
+    hidden = [row for row in leader if row.get("suppressed")]
+    assert all(row["value"] is None and row["breakdown_name"] for row in hidden)
+    assert {key for row in hidden for key in row} >= set(admin[0])  # it keeps its keys
+    _header, *cells = _sheet(
+        _stats(
+            small_cells, "/figures", headers=LEADER, metric="consultations", period="2025",
+            format="xlsx", **village,
+        ).data
+    )  # fmt: skip
+    assert {cell[5]: cell[7] for cell in cells} == _values(leader)
+    # the county and townships are large enough: nothing is suppressed there
+    by_category = _consultations(small_cells, LEADER, by="category")
+    assert _values(by_category) == _values(_consultations(small_cells, ADMIN, by="category"))
+
+
+def test_a_village_whose_only_cell_is_small_has_its_total_suppressed_too(small_cells):
+    alone = {"area": "village:653222100002"}
+    assert _values(_consultations(small_cells, LEADER, **alone, by="category")) == {
+        "category:家庭": "<5"
+    }
+    assert _values(_consultations(small_cells, LEADER, **alone)) == {"all": "<5"}
+    assert _values(_consultations(small_cells, ADMIN, **alone)) == {"all": 3}
+    township = {"area": "township:653222100", "by": "village"}
+    assert _values(_consultations(small_cells, ADMIN, **township)) == {
+        "village:653222100001": 15,
+        "village:653222100002": 3,
+    }
+    assert _values(_consultations(small_cells, LEADER, **township)) == {
+        "village:653222100001": "<5",  # the complement: or 18 - 15 would give the 3 away
+        "village:653222100002": "<5",
+    }
+
+
+def test_no_suppressed_cell_can_be_worked_out_from_its_total(small_cells):
+    for area, by in (
+        ("village:653222100001", "category"),
+        ("village:653222100002", "category"),
+        ("township:653222100", "village"),
+        ("county", "village"),
+        ("county", "advisor_id"),
+    ):
+        rows = _consultations(small_cells, LEADER, area=area, by=by)
+        (total,) = _consultations(small_cells, LEADER, area=area)
+        hidden = [row for row in rows if row.get("suppressed")]
+        if len(hidden) == 1:  # one alone is the total less the rest: the total is hidden
+            assert total.get("suppressed"), (area, by)
+        if hidden and not total.get("suppressed"):
+            shown = sum(row["value"] for row in rows if not row.get("suppressed"))
+            left = total["value"] - shown
+            # what is left is shared by two or more cells: none of them alone is known
+            assert len(hidden) >= 2 and left >= len(hidden), (area, by, left)

@@ -1,13 +1,16 @@
 """The gateway forwards to the services and turns a dead or slow one into 503/504."""
 
+import io
 import socket
 import threading
 import time
 
 import pytest
 import requests
+from openpyxl import load_workbook
 
 from tests.integration.conftest import start_system
+from tests.integration.rollup_support import activity_body
 from tests.support.processes import ServiceProcess, component_env
 
 
@@ -26,6 +29,33 @@ def test_gateway_forwards_to_the_service_and_back(system, logins):
     # The id travelled on: the service logged its side of the request under it.
     service_log = system["activities"].log_text()
     assert '"request_id": "through-gw"' in service_log
+
+
+def test_a_download_passes_through_the_gateway_as_it_arrives(system, logins):
+    gateway, admin = system["gateway"].url, logins.header("admin")
+    batch = [
+        {"kind": "activity", "data": activity_body(number, title=f"=普法{number}")}
+        for number in range(300)
+    ]
+    answer = requests.post(
+        f"{gateway}/api/v1/activities/activities/batch",
+        json={"items": batch},
+        headers=admin,
+        timeout=30,
+    )
+    assert answer.json()["summary"]["created"] == 300, answer.text[:300]
+    with requests.get(
+        f"{gateway}/api/v1/activities/activities?format=xlsx&from=2024-01-01&to=2024-12-31",
+        headers=admin,
+        stream=True,
+        timeout=30,
+    ) as download:
+        assert download.status_code == 200
+        assert download.headers["Content-Disposition"].startswith("attachment")
+        assert download.headers.get("Transfer-Encoding") == "chunked"  # relayed, not held
+        sheet = load_workbook(io.BytesIO(download.raw.read())).active
+    titles = {row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {f"=普法{number}" for number in range(300)} <= titles
 
 
 def test_gateway_relays_service_errors_unchanged(system):

@@ -66,8 +66,8 @@ def test_short_keys_are_refused():
 def test_production_needs_every_database_url_and_redis_named():
     with pytest.raises(ConfigError, match="ACTIVITIES_DATABASE_URL, REDIS_URL"):
         load_config("activities", environ=PRODUCTION_KEYS)
-    with pytest.raises(ConfigError, match=r"needs REDIS_URL set"):
-        load_config("stats", environ=PRODUCTION_KEYS)  # stats keeps no database
+    with pytest.raises(ConfigError, match=r"needs REDIS_URL, STATS_DATABASE_URL set"):
+        load_config("stats", environ=PRODUCTION_KEYS)  # its database: the publications
     given = {"REDIS_URL": "redis://cache:6379/0", "ACTIVITIES_DATABASE_URL": "postgresql://db/a"}
     config = load_config("activities", environ=PRODUCTION_KEYS | given)
     assert config["DATABASE_URL"] == "postgresql://db/a"
