@@ -71,9 +71,12 @@ class Trend(MethodView):
     @blp.response(200)
     @blp.doc(responses=AS_XLSX)
     def get(self, query):
-        """A metric month by month through a year."""
+        """A metric month by month through a year (for leaders, a village's months that
+        would show a small count of sensitive consultations as "<5")."""
         metric, year, area = query["metric"], query["year"], query["area"]
-        rows = figures.monthly_trend(get_redis(), metric, year, area)
+        connection, principal = get_redis(), current_principal()
+        rows = figures.monthly_trend(connection, metric, year, area)
+        rows = suppression.trend_as_seen_by(principal, connection, metric, year, area, rows)
         name = f"trend-{metric}-{year}-{area.replace(':', '-')}"
         return _answered(query, rows, f"{name}.xlsx", f"{year} {metric}")
 
