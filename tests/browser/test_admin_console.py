@@ -409,11 +409,30 @@ def test_a_closed_month_refuses_staff_until_an_exception(stack, browser, shots):
     context.close()
 
 
-def test_publishing_says_what_it_can(stack, browser, shots):
+def test_a_year_is_published_and_what_changed_since_is_shown(stack, browser, shots):
     context, page = as_admin(browser, stack, "publishing")
-    page.wait_for_selector("[data-testid=publish-unavailable], [data-testid=publish-message], "
-                           "[data-testid=publication]")  # fmt: skip
-    shots(page, "admin/publishing")
+    page.fill("input[name=year]", "2025")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=publish-none]")
+    assert "2025 年的数据尚未发布" in page.text_content("[data-testid=publish-none]")
+    page.click("[data-testid=publish-start]")
+    page.click("[data-testid=publish-confirm]")
+    page.wait_for_selector("[data-testid=publication]")
+    assert "第 1 版" in page.text_content("[data-testid=publication]")
+    assert "root-admin" in page.text_content("[data-testid=publication]")
+    published = stack.api("GET", "/stats/publications/latest?year=2025").json()
+    sessions = published["figures"]["figures"]["sessions"]["value"]
+    assert staff_activity(stack, datetime(2025, 6, 9)).status_code == 201
+    stack.settled_summary(2025, expect={"sessions": sessions + 1})
+    page.reload()
+    page.fill("input[name=year]", "2025")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=difference-sessions]')"
+        "?.textContent.trim() === '+1'"
+    )
+    assert "发布以来有" in page.text_content("[data-testid=changes-summary]")
+    shots(page, "admin/publishing", whole=True)
     context.close()
 
 
