@@ -8,6 +8,12 @@ APP := field-app
 APP_MODULES := $(APP)/node_modules/.package-lock.json
 APP_BUILT := $(APP)/dist/index.html
 APP_SOURCES := $(wildcard $(APP)/src/* $(APP)/public/*) $(APP)/index.html $(APP)/vite.config.js
+# The console (console/): the leadership dashboard and the admin console, built the same way.
+CONSOLE := console
+CONSOLE_MODULES := $(CONSOLE)/node_modules/.package-lock.json
+CONSOLE_BUILT := $(CONSOLE)/dist/index.html
+CONSOLE_SOURCES := $(shell find $(CONSOLE)/src $(CONSOLE)/public -type f) $(CONSOLE)/index.html $(CONSOLE)/vite.config.js
+BUILT := $(APP_BUILT) $(CONSOLE_BUILT)
 
 .PHONY: install run test lint format bench clean
 
@@ -22,12 +28,18 @@ $(APP_MODULES): $(APP)/package.json $(APP)/package-lock.json
 $(APP_BUILT): $(APP_MODULES) $(APP_SOURCES)
 	cd $(APP) && npm run --silent build -- --logLevel warn
 
-install: $(STAMP) $(APP_BUILT) ## create .venv and install the pinned dependencies, build the field app
+$(CONSOLE_MODULES): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
+	cd $(CONSOLE) && npm ci --no-audit --no-fund --loglevel=error
 
-run: $(STAMP) $(APP_BUILT) ## start the whole system on embedded defaults
+$(CONSOLE_BUILT): $(CONSOLE_MODULES) $(CONSOLE_SOURCES)
+	cd $(CONSOLE) && npm run --silent build -- --logLevel warn
+
+install: $(STAMP) $(BUILT) ## create .venv and install the pinned dependencies, build the field app and the console
+
+run: $(STAMP) $(BUILT) ## start the whole system on embedded defaults
 	$(BIN)/python -m deploy.stack
 
-test: $(STAMP) $(APP_BUILT) ## the whole suite, starting the real Redis, PostgreSQL and processes it needs
+test: $(STAMP) $(BUILT) ## the whole suite, starting the real Redis, PostgreSQL and processes it needs
 	bash deploy/ensure-postgresql.sh
 	bash deploy/ensure-browser.sh
 	$(BIN)/python -m pytest

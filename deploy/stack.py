@@ -195,6 +195,7 @@ def main():
             f"  gateway:  {gateway_url}  (health: {gateway_url}/healthz)\n"
             f"  API docs: {gateway_url}/api/v1/docs\n"
             f"  field app (phones): {gateway_url}/app/\n"
+            f"  console (leaders, admins): {gateway_url}/console/\n"
             f"  data:     {env['VAR_DIR']}\n"
             f"{loaded}\n"
             "  loopback only: this is not for a public network (see the README)\n"

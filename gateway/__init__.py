@@ -12,6 +12,7 @@ def create_app(config=None):
     from gateway.accounts.cli import accounts_cli
     from gateway.accounts.guard import install_account_guard
     from gateway.accounts.views import auth_blueprint
+    from gateway.console import console_blueprint
     from gateway.field_app import field_app_blueprint
     from gateway.health import health_blueprint
     from gateway.limits import install_rate_limits
@@ -27,6 +28,7 @@ def create_app(config=None):
     app.register_blueprint(proxy_blueprint)
     app.register_blueprint(docs_blueprint)
     app.register_blueprint(field_app_blueprint)
+    app.register_blueprint(console_blueprint)
     api.register_blueprint(auth_blueprint)
     app.extensions["openapi_gateway"] = api
     app.cli.add_command(accounts_cli)

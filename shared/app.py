@@ -35,6 +35,7 @@ class ErrorDetail(ma.Schema):
     message = ma.fields.String(required=True)
     request_id = ma.fields.String(allow_none=True)
     fields = ma.fields.Dict(metadata={"description": "Each bad field and what is wrong."})
+    current = ma.fields.Dict(metadata={"description": "A stale write's record as it is now."})
 
 
 class ErrorSchema(ma.Schema):

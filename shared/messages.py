@@ -101,6 +101,7 @@ EXACT = {
     "Before valid_from.": "早于起始日期。",
     "Must not be after `date`.": "不能晚于 date。",
     "The field app is not built: run `make install`.": "手机端尚未构建,请运行 make install。",
+    "The console is not built: run `make install`.": "管理台尚未构建,请运行 make install。",
     "One or more of the choices you made was not in the list.": "所选内容中有不在列表中的项。",
     "Is in the future.": "不能晚于现在。",
     "No such village in this township.": "该乡镇没有这个村(社区)。",
@@ -139,6 +140,16 @@ EXACT = {
     "No advisor with this licence in the registry.": "登记册中没有这个执业证号的法律顾问。",
     "The file is not a readable XLSX workbook.": "不是可读取的 XLSX 工作簿。",
     "The assignment names something that does not exist.": "派驻中的村(社区)或法律顾问不存在。",
+    "Missing date.": "缺少日期。",
+    "Not a date (YYYY-MM-DD).": "不是有效日期,请用 YYYY-MM-DD。",
+    "Not a mobile number.": "不是有效的手机号。",
+    "Name at least one language.": "至少填写一种语言。",
+    "Must be a 17-digit practising-licence number.": "须为 17 位执业证号。",
+    "Must begin with its township's code.": "须以所属乡镇的代码开头。",
+    "Use 是 or 否.": "请填“是”或“否”。",
+    # reporting periods
+    "The exception would end before it begins.": "例外的截止时间须晚于现在。",
+    "Must be later than now.": "须晚于现在。",
     # figures
     "The figures are being rebuilt; try again shortly.": "数据正在重新汇总,请稍后再试。",
     "Use YYYY, YYYY-MM or YYYY-MM-DD, a date that exists.": (
@@ -206,6 +217,8 @@ PATTERNS = [
         "{2} 当天法律顾问 {0} 未派驻村(社区){1}。",
     ),
     (r"Licence (\S+) is already registered\.", "执业证号 {0} 已登记。"),
+    (r"Unknown language '(.+)'\.", "不认识的语言“{0}”。"),
+    (r"Advisor (\S+) is not active\.", "法律顾问 {0} 已不在职。"),
     (r"Unknown table '(.+)'; use one of (.+)\.", "没有表格“{0}”,可用:{1}。"),
     (
         r"Advisor (\S+) was changed meanwhile \(version (\d+)\); reload it\.",
@@ -247,7 +260,8 @@ UNTRANSLATED = set()
 
 
 _CLASH = re.compile(
-    r"village (\S+) is served by advisor (\S+) from (\S+) to (\S+) \(assignment (\S+)\)"
+    r"village (\S+) \((.+?)\) is served by advisor (\S+) \((.+?)\) from (\S+) to (\S+)"
+    r" \(assignment (\S+)\)"
 )
 
 
@@ -255,9 +269,12 @@ def _clashes(text):
     """The assignments an assignment clashes with, in Chinese."""
 
     def one(found):
-        village, advisor, start, end, number = found.groups()
+        village, village_name, advisor, advisor_name, start, end, number = found.groups()
         end = "长期" if end == "open-ended" else end
-        return f"村(社区){village}已由法律顾问 {advisor} 派驻({start} 至 {end},派驻 {number})"
+        return (
+            f"{village_name}({village})已由法律顾问{advisor_name}(编号 {advisor})派驻"
+            f"({start} 至 {end},派驻记录 {number})"
+        )
 
     return _CLASH.sub(one, text).replace("; ", ";")
 

@@ -121,6 +121,16 @@ export async function call(path, options = {}) {
   }
 }
 
+// Change one's own password (a reset one must be changed before anything else): the
+// server ends every session of the account, so sign in again with the new one.
+export async function changePassword(currentPassword, newPassword) {
+  await call("/auth/password", {
+    method: "POST",
+    body: { current_password: currentPassword, password: newPassword },
+  });
+  return logIn(session.account.username, newPassword);
+}
+
 export async function logOut() {
   const spent = session;
   session = null;

@@ -37,11 +37,26 @@ class VillageRead(ma.Schema):
     name = fields.String()
     kind = fields.String(validate=validate.OneOf(VILLAGE_KINDS))
     township_code = fields.String()
+    township_name = fields.String(attribute="township.name")
     placeholder_name = fields.Boolean()
+
+
+def search_field(what):
+    """`q`: a piece of text to look for (a name or a code), at most 50 characters."""
+    return fields.String(
+        data_key="q",
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": f"Only {what} holding this text."},
+    )
+
+
+class TownshipQuery(ma.Schema):
+    text = search_field("townships whose name or code is")
 
 
 class VillageQuery(ma.Schema):
     township = fields.String(validate=TOWNSHIP_CODE)
+    text = search_field("villages whose name or code is")
 
 
 class DateQuery(ma.Schema):
@@ -104,6 +119,7 @@ class AdvisorRead(ma.Schema):
 
 class AdvisorQuery(ma.Schema):
     active = fields.Boolean()
+    text = search_field("advisors whose name, law firm, licence number or phone is")
 
 
 class AssignmentCreate(InputSchema):
@@ -133,6 +149,20 @@ class AssignmentMade(ma.Schema):
 class AssignmentQuery(ma.Schema):
     village = fields.String(validate=VILLAGE_CODE)
     advisor = fields.Integer(validate=storable())
+
+
+class TimelineEntry(ma.Schema):
+    id = fields.Integer(metadata={"description": "The assignment's id (to end it)."})
+    valid_from = fields.Date(data_key="from")
+    valid_to = fields.Date(data_key="to", allow_none=True)
+    in_force = fields.Boolean(metadata={"description": "In force on `date`."})
+    advisor = fields.Nested(AdvisorRead)
+
+
+class VillageTimeline(ma.Schema):
+    village = fields.Nested(VillageRead)
+    date = fields.Date()
+    assignments = fields.List(fields.Nested(TimelineEntry))
 
 
 class VillagesOfAdvisor(ma.Schema):

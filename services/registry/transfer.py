@@ -271,9 +271,14 @@ def import_file(session, *, kind, header, rows):
     return {"kind": kind, "rows": len(rows)} | IMPORTERS[kind](session, header, rows)
 
 
+def header_of(kind):
+    """The Chinese header of a kind's sheet, in the import format."""
+    return [label for _field, label in COLUMNS[kind]]
+
+
 def export_rows(session, *, kind, mask_phone=None):
     """The Chinese header and the rows of a kind, in the import format."""
-    header = [label for _field, label in COLUMNS[kind]]
+    header = header_of(kind)
     if kind == "villages":
         rows = [[v.township_code, v.township.name, v.code, v.name,
                  "村" if v.kind == "village" else "社区", "是" if v.placeholder_name else "否"]

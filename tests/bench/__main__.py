@@ -3,7 +3,8 @@
 (3 rounds; the median printed), reads through the gateway against a bare two-hop GET
 (tests/bench/reads.py), the freshness of figures at 500 writes/s (tests/bench/freshness.py),
 and a full rebuild of a million activities against a raw SQLite GROUP BY
-(tests/bench/rebuild.py).
+(tests/bench/rebuild.py), the field app's load (tests/bench/app_load.py) and the
+dashboard's, cold and warm (tests/bench/dashboard_load.py).
 
 Starts the bundled Redis, a registry (Moyu), the activities service and the bare insert
 endpoints under the same gunicorn settings, then prints items/s and the ratios: single
@@ -21,7 +22,16 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import DEMO_TOKEN_SIGNING_KEY, REPO_ROOT
-from tests.bench import app_load, freshness, gateway, instructions, moyu_registry, reads, rebuild
+from tests.bench import (
+    app_load,
+    dashboard_load,
+    freshness,
+    gateway,
+    instructions,
+    moyu_registry,
+    reads,
+    rebuild,
+)
 from tests.bench.bodies import BATCH_SIZE, activity, batch
 from tests.bench.timing import CLIENTS, alternating_rates, sending_time
 from tests.support.processes import (
@@ -129,6 +139,7 @@ BENCHMARKS = {
     "freshness": freshness.run,
     "rebuild": rebuild.run,
     "app": app_load.run,
+    "dashboard": dashboard_load.run,
 }
 BY_NAME_ONLY = {"instructions": instructions.run}  # minutes under valgrind
 

@@ -5,16 +5,18 @@ import os
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
+from deploy import demo_year
 from shared.config import REPO_ROOT
 from tests.integration.conftest import start_system
 from tests.support.accounts import Logins, bearer, run_flask_command
-from tests.support.processes import ManagedProcess, ServiceProcess, wait_for
+from tests.support.processes import ManagedProcess, RedisServer, ServiceProcess, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -83,10 +85,10 @@ def _holds(figures, expect):
     return all(figures[name] == value for name, value in expect.items())
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory, redis_server):
-    """The whole system as real processes, the stats worker included."""
-    var_dir = tmp_path_factory.mktemp("browser-stack")
+@contextmanager
+def running_stack(var_dir, redis_url):
+    """The whole system as real processes on `redis_url`, the stats worker included, with
+    the Moyu registry and one login per role."""
     settings = {
         "HTTP_CONNECT_TIMEOUT": "2",
         "HTTP_READ_TIMEOUT": "10",
@@ -94,7 +96,7 @@ def stack(tmp_path_factory, redis_server):
         "RATE_LIMIT_PER_ADDRESS": "100000 per minute",
         "RATE_LIMIT_PER_CALLER": "100000 per minute",
     }
-    started, env = start_system(var_dir, redis_server.url, COMPONENTS, **settings)
+    started, env = start_system(var_dir, redis_url, COMPONENTS, **settings)
     worker = ManagedProcess(
         [sys.executable, "-m", "services.stats.worker"], env=env, log_path=var_dir / "worker.log"
     )
@@ -107,6 +109,31 @@ def stack(tmp_path_factory, redis_server):
         worker.stop()
         for process in started.values():
             process.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, redis_server):
+    """The whole system as real processes, the stats worker included."""
+    with running_stack(tmp_path_factory.mktemp("browser-stack"), redis_server.url) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def demo_stack(tmp_path_factory):
+    """Another whole system, on a Redis of its own, holding the demo year as `make run`
+    loads it (deploy/demo_year.py, through the API, its figures settled): what the
+    dashboard is looked at with. Its own, so the field app's tests see none of it."""
+    var_dir = tmp_path_factory.mktemp("demo-stack")
+    redis = RedisServer(var_dir / "redis")
+    try:
+        with running_stack(var_dir, redis.url) as running:
+            run_flask_command(running.env, "gateway:create_app", "accounts", "seed-demo")
+            totals, admin = demo_year.load(running.url)
+            demo_year.wait_for_figures(admin, totals, timeout=300)
+            running.year = str(demo_year.YEAR)
+            yield running
+    finally:
+        redis.stop()
 
 
 @pytest.fixture(scope="session")

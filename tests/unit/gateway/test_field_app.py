@@ -3,18 +3,11 @@
 import pytest
 
 from gateway.field_app import BUILT
+from tests.unit.gateway.served import fetch
 
 pytestmark = pytest.mark.skipif(
     not (BUILT / "index.html").is_file(), reason="field app not built (make install builds it)"
 )
-
-
-def fetch(gw, path):
-    """GET a path and close the answer (a served file stays open until then)."""
-    answer = gw.get(path)
-    answer.get_data()
-    answer.close()
-    return answer
 
 
 def test_the_page_is_html_with_a_policy_that_allows_no_inline_script(gw):
