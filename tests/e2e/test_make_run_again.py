@@ -27,11 +27,14 @@ def _stop(launcher):
 
 
 def _quiet_when_idle(log_path):
+    """Idle, nothing is said at INFO: no health poll, no scheduled tick, no feed read. (A
+    warning of a real event, a slow Redis say, may still be said.)"""
     time.sleep(2)  # what the last load still sets moving (its figures) settles
     before = log_path.read_text().count("\n")
     time.sleep(IDLE_SECONDS)
     after = log_path.read_text().splitlines()[before:]
-    assert after == [], f"an idle stack logged: {after[:5]}"
+    chatter = [line for line in after if '"level": "info"' in line or '"level": "debug"' in line]
+    assert chatter == [], f"an idle stack logged: {chatter[:5]}"
 
 
 def _admin_call(gateway, token, method, path, **kwargs):
