@@ -163,6 +163,9 @@ def test_a_stale_advisor_edit_shows_the_new_values_and_keeps_the_typed(stack, br
     advisor = new_advisor(stack, 4, "买买提·编辑")
     context, page = as_admin(browser, stack, "advisors")
     page.fill(field("advisor-search"), "买买提·编辑")
+    page.wait_for_function(  # the search answered: one row, no longer re-rendering
+        "() => document.querySelectorAll('[data-testid=advisors] tbody tr').length === 1"
+    )
     page.click(f"[data-testid=edit-{advisor['id']}]")
     page.fill("[data-testid=advisor-form] input[name=law_firm]", "我填写的律师事务所")
     # Meanwhile someone else changes the phone.
