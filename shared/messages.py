@@ -83,6 +83,7 @@ EXACT = {
     "Change your password before doing anything else.": "请先修改密码。",
     "The current password is wrong.": "当前密码不对。",
     "The new password is not acceptable.": "新密码不符合要求。",
+    "Must not contain the username.": "不能包含用户名。",
     "Is wrong.": "不正确。",
     "Too many failed logins; wait before trying again.": "登录失败次数过多,请稍后再试。",
     "The username or password is wrong.": "用户名或密码不对。",

@@ -106,6 +106,12 @@ def test_change_password_needs_the_current_one_and_ends_sessions(gw, make_accoun
         headers=bearer(pair),
     )
     assert weak.status_code == 422 and "password" in weak.get_json()["error"]["fields"]
+    named = gw.post(  # said in Chinese, as every field message is
+        "/api/v1/auth/password",
+        json={"current_password": "correct-horse-battery", "password": "amina-is-my-name"},
+        headers=bearer(pair),
+    )
+    assert named.get_json()["error"]["fields"]["password"] == ["不能包含用户名。"]
     unusable = gw.post(  # longer than a login takes: the account could never log in again
         "/api/v1/auth/password",
         json={"current_password": "correct-horse-battery", "password": "x" * 257},
