@@ -77,6 +77,10 @@ def error_response(status, message, *, code=None, fields=None, headers=None):
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if status == 413:
+        # The body was left unread: the connection cannot carry another request, and the
+        # client must be told so rather than lose its next request on it.
+        response.headers["Connection"] = "close"
     return response
 
 

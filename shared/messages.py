@@ -62,6 +62,10 @@ EXACT = {
     "There is nothing at this address.": "该地址不存在。",
     "This method is not allowed here.": "该地址不支持此操作。",
     "The request body is too large.": "请求内容太大。",
+    "Too many rows.": "行数太多。",
+    "Too many columns.": "列数太多。",
+    "The address is too long.": "请求地址太长。",
+    "The request headers are too large.": "请求头太大。",
     "Send JSON (Content-Type: application/json).": "请以 JSON 发送。",
     "Too many requests; wait before trying again.": "请求过于频繁,请稍后再试。",
     "Send a JSON object.": "请发送 JSON 对象。",
@@ -74,6 +78,9 @@ EXACT = {
     "The access token carries an unknown role.": "登录凭证中的角色无效,请重新登录。",
     "Your role may not do this.": "您的角色无权进行此操作。",
     "This account is disabled.": "该账号已停用,请联系县司法局。",
+    "This account is not known.": "该账号不存在,请重新登录。",
+    "This session has ended; log in again.": "本次登录已结束,请重新登录。",
+    "Change your password before doing anything else.": "请先修改密码。",
     "The current password is wrong.": "当前密码不对。",
     "The new password is not acceptable.": "新密码不符合要求。",
     "Is wrong.": "不正确。",
@@ -156,6 +163,7 @@ EXACT = {
 }
 
 PATTERNS = [
+    (r"Not valid: (.+)\.", "以下内容有误:{0}。"),
     (r"Length must be between (\d+) and (\d+)\.", "长度须在 {0} 到 {1} 之间。"),
     (r"Length must be (\d+)\.", "长度须为 {0}。"),
     (r"Longer than maximum length (\d+)\.", "长度不能超过 {0}。"),
@@ -205,6 +213,11 @@ PATTERNS = [
     ),
     (r"Assignment (\S+) already ended on (\S+)\.", "派驻 {0} 已于 {1} 结束。"),
     (r"Nothing was stored: fix rows (.+)\.", "未保存任何数据,请修改以下各行:{0}。"),
+    (r"(\d+) more problems not listed\.", "另有 {0} 处问题未列出。"),
+    (
+        r"The file is too large for a registry sheet: at most (\S+) rows and (\d+) columns\.",
+        "文件太大,不像名册表格:最多 {0} 行、{1} 列。",
+    ),
     (
         r"Record (\S+) already exists with other content; it was not overwritten\.",
         "记录 {0} 已存在且内容不同,未覆盖。",

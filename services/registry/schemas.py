@@ -7,21 +7,21 @@ from marshmallow import ValidationError, fields, validate
 
 from services.registry.models import TOWNSHIP_KINDS, VILLAGE_KINDS
 from shared.auth import current_principal
-from shared.input_schema import InputSchema, plausible_day, storable
+from shared.input_schema import InputSchema, Pattern, plausible_day, storable
 from shared.masking import mask_phone
 from shared.record_schemas import version_field
 
 LANGUAGES = ("ug", "zh", "kk", "ky", "ru", "en")
 # 律师执业证号: 17 digits — category, 6-digit region, 4-digit year, type, gender, serial.
 LICENCE = re.compile(r"^1\d{6}(19|20)\d{2}\d{6}$")
-PHONE = validate.Regexp(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", error="Not a phone number.")
-VILLAGE_CODE = validate.Regexp(r"^\d{12}$", error="Must be a 12-digit division code.")
-TOWNSHIP_CODE = validate.Regexp(r"^\d{9}$", error="Must be a 9-digit division code.")
+PHONE = Pattern(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", error="Not a phone number.")
+VILLAGE_CODE = Pattern(r"^\d{12}$", error="Must be a 12-digit division code.")
+TOWNSHIP_CODE = Pattern(r"^\d{9}$", error="Must be a 9-digit division code.")
 
 
 def validate_licence(value):
     """Check the form of a practising-licence number (执业证号)."""
-    if not LICENCE.match(value):
+    if not LICENCE.fullmatch(value):
         raise ValidationError("Must be a 17-digit practising-licence number (执业证号).")
 
 

@@ -5,6 +5,7 @@ import time
 
 from services.stats.catalogue import FEEDS
 from services.stats.rollup import PREFIX
+from shared.clock import county_time
 
 FRESHNESS = f"{PREFIX}:freshness"
 
@@ -20,7 +21,7 @@ def note_freshness(connection, source, cursor, last_seq):
 
 def freshness_report(connection):
     """Per feed: the sequence applied, entries behind, seconds behind, seconds since the
-    last sync (None before the first)."""
+    last sync and its moment in county time (None before the first)."""
     state = {k.decode(): float(v) for k, v in connection.hgetall(FRESHNESS).items()}
     now = time.time()
     report = {}
@@ -33,5 +34,6 @@ def freshness_report(connection):
             "entries_behind": int(max(0, last - cursor)),
             "seconds_behind": 0.0 if cursor >= last else round(now - caught_up, 1),
             "last_sync_seconds_ago": None if synced is None else round(now - synced, 1),
+            "last_sync_at": None if synced is None else county_time(synced),
         }
     return report

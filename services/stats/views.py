@@ -183,10 +183,10 @@ class Rebuild(MethodView):
 @blp.route("/rebuild/<job_id>")
 class RebuildStatus(MethodView):
     @roles_allowed("admin")
-    @blp.response(200)
+    @blp.response(200, s.RebuildJobRead)
     def get(self, job_id):
         """A rebuild job's state and progress (source, sequence reached, last sequence)."""
         job = jobs.rebuild_job(get_redis(), job_id)
         if job is None:
             raise ApiError(404, f"There is no job {job_id}.")
-        return {"job_id": job.id, "state": job.get_status(), "progress": job.meta.get("progress")}
+        return job

@@ -6,11 +6,10 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import requests
-from rq import Queue, SimpleWorker
 
-from services.stats import QUEUE_NAME
 from services.stats import create_app as create_stats
 from services.stats.jobs import tick
+from services.stats.worker import stats_worker
 from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY
@@ -70,9 +69,7 @@ def drain(stats_app, rounds=3):
         connection = get_redis()
         for _ in range(rounds):
             tick(connection)
-            SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(
-                burst=True
-            )
+            stats_worker(connection).work(burst=True)
 
 
 def all_pages(url, headers, **params):
