@@ -83,13 +83,13 @@ def forward(service, path):
         headers=headers,
         data=request.get_data(),
         allow_redirects=False,
+        stream=True,
         # Longer than any call the service makes itself: its own answer (a 503 when the
         # registry hangs) comes back, not our 504.
         timeout=(
             current_app.config["HTTP_CONNECT_TIMEOUT"],
             current_app.config["PROXY_READ_TIMEOUT"],
         ),
-        stream=True,
     )
     if answer.headers.get("Content-Disposition", "").startswith("attachment"):
         # A download (an xlsx of every record, say) is passed on as it arrives: the

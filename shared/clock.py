@@ -23,8 +23,15 @@ def days_after(day, stored_moment):
     return (stored_moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).date() - day).days
 
 
-def county_time(value):
-    """A stored moment (naive, in UTC) in county time with its offset, RFC 3339."""
+def county_time(epoch_seconds):
+    """A moment given as seconds since the epoch, in county time, RFC 3339, to the second."""
+    moment = datetime.fromtimestamp(epoch_seconds, LOCAL_ZONE).replace(microsecond=0)
+    return moment.isoformat()
+
+
+def county_moment(value):
+    """A stored moment (naive, in UTC) in county time with its offset, RFC 3339, to the
+    microsecond (a moment compared against others stored so)."""
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
     return aware.astimezone(LOCAL_ZONE).isoformat()
 
@@ -36,4 +43,4 @@ class CountyTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return county_time(value)
+        return county_moment(value)

@@ -103,8 +103,6 @@ def _gateway_settings(environ):
 
 
 def _stats_settings(environ):
-    # Small cells: consultation counts of these categories below the threshold, at a
-    # village's grain, are shown to leaders as "<threshold" (services/stats/suppression.py).
     categories = environ.get("STATS_SENSITIVE_CATEGORIES", "婚恋,家庭")
     return {
         # the worker's scheduled catch-up, should an announcement of a change be lost
@@ -113,6 +111,8 @@ def _stats_settings(environ):
         "STATS_LOCK_SECONDS": int(environ.get("STATS_LOCK_SECONDS", "30")),
         # how long a rebuild waits for a recording service to sum its records
         "STATS_AGGREGATE_TIMEOUT": float(environ.get("STATS_AGGREGATE_TIMEOUT", "600")),
+        # small cells: consultation counts of these categories below the threshold, in a
+        # village, are shown to leaders as "<threshold" (services/stats/suppression.py)
         "SENSITIVE_CATEGORIES": tuple(c.strip() for c in categories.split(",") if c.strip()),
         "SUPPRESS_BELOW": int(environ.get("STATS_SUPPRESS_BELOW", "5")),
     }

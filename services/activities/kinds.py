@@ -150,9 +150,9 @@ class CheckInKind(RecordKind):
         }
 
     def digest(self, values):
-        """Keyed: the content holds the attendee's name. Without the person_key (which
-        follows from the reference, already in the attendee_key): a phone re-sending an
-        older check-in is still a duplicate, not a conflict."""
+        """Keyed: the content holds the attendee's name. Without the person_key, which
+        follows from the reference already in the attendee_key: a phone re-sending a
+        check-in made before check-ins kept one is still a duplicate, not a conflict."""
         return keyed_digest({k: v for k, v in values.items() if k != "person_key"})
 
     def build(self, recorder, record_id, digest, values):

@@ -216,9 +216,9 @@ def plausible_year(value):
 class ReachQuery(ma.Schema):
     year = fields.String(
         required=True,
-        validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), plausible_year],
+        validate=[Pattern(r"^\d{4}$", error="Use YYYY."), plausible_year],
     )
-    township_code = fields.String(validate=validate.Regexp(r"^\d{9}$"))
+    township_code = fields.String(validate=Pattern(r"^\d{9}$"))
 
 
 class ReachRead(ma.Schema):

@@ -52,10 +52,8 @@ def read_table(filename, data):
             raise ApiError(
                 422, "The CSV file is not UTF-8.", fields={"file": ["Not UTF-8."]}
             ) from None
-        lines = [
-            [read_csv_cell(cell) for cell in line]
-            for line in _bounded(csv.reader(io.StringIO(text)))
-        ]
+        rows = csv.reader(io.StringIO(text))
+        lines = _bounded([read_csv_cell(cell) for cell in line] for line in rows)
     elif suffix == "xlsx":
         lines = _bounded(_xlsx_rows(data))
     else:

@@ -2,7 +2,6 @@
 /metrics report from it."""
 
 import time
-from datetime import UTC, datetime
 
 from services.stats.catalogue import FEEDS
 from services.stats.rollup import PREFIX
@@ -30,12 +29,11 @@ def freshness_report(connection):
         cursor, last = state.get(f"{source}:cursor", 0), state.get(f"{source}:last_seq", 0)
         caught_up = state.get(f"{source}:caught_up_at", now)
         synced = state.get(f"{source}:synced_at")
-        synced_at = None if synced is None else datetime.fromtimestamp(synced, UTC)
         report[source] = {
             "applied_seq": int(cursor),
             "entries_behind": int(max(0, last - cursor)),
             "seconds_behind": 0.0 if cursor >= last else round(now - caught_up, 1),
             "last_sync_seconds_ago": None if synced is None else round(now - synced, 1),
-            "last_sync_at": None if synced_at is None else county_time(synced_at),
+            "last_sync_at": None if synced is None else county_time(synced),
         }
     return report

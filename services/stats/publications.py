@@ -17,7 +17,7 @@ from services.stats import figures
 from services.stats.catalogue import METRICS
 from services.stats.freshness import freshness_report
 from services.stats.models import Publication
-from shared.clock import county_time, utcnow
+from shared.clock import county_moment, utcnow
 from shared.db import writing
 from shared.errors import ApiError
 
@@ -87,7 +87,7 @@ def changes_since(publication, now):
     """Per figure: published, now, the difference, and the records behind it: those of
     the year (as the figure picks them) whose latest version was written after the
     publication, voided ones included (a void withdraws figures too)."""
-    moment = county_time(publication.published_at)
+    moment = county_moment(publication.published_at)
     changes = []
     for metric, row in now["figures"].items():
         source = METRICS[metric][0]

@@ -67,21 +67,6 @@ class RankingQuery(SheetChoice):
     period = ma.fields.String(required=True, validate=existing_period)
 
 
-class RebuildJobRead(ma.Schema):
-    """A rebuild job as its admin polls it: RQ's state, how far it got, and when."""
-
-    job_id = ma.fields.String(attribute="id")
-    state = ma.fields.Function(lambda job: job.get_status())
-    progress = ma.fields.Function(lambda job: job.meta.get("progress"))
-    postponed = ma.fields.Function(
-        lambda job: job.meta.get("postponed"),
-        metadata={"description": "Why it stopped early (a source did not answer), or null."},
-    )
-    enqueued_at = CountyTime()
-    started_at = CountyTime()
-    ended_at = CountyTime()
-
-
 class ReportRead(ma.Schema):
     year = ma.fields.String()
     paragraph = ma.fields.String(
@@ -96,7 +81,7 @@ class ReportRead(ma.Schema):
 
 class PublicationCreate(InputSchema):
     year = ma.fields.String(
-        required=True, validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), existing_period]
+        required=True, validate=[Pattern(r"^\d{4}$", error="Use YYYY."), existing_period]
     )
 
 
@@ -122,3 +107,18 @@ class ChangeSince(ma.Schema):
 
 class LatestPublicationRead(PublicationRead):
     changes_since = ma.fields.List(ma.fields.Nested(ChangeSince))
+
+
+class RebuildJobRead(ma.Schema):
+    """A rebuild job as its admin polls it: RQ's state, how far it got, and when."""
+
+    job_id = ma.fields.String(attribute="id")
+    state = ma.fields.Function(lambda job: job.get_status())
+    progress = ma.fields.Function(lambda job: job.meta.get("progress"))
+    postponed = ma.fields.Function(
+        lambda job: job.meta.get("postponed"),
+        metadata={"description": "Why it stopped early (a source did not answer), or null."},
+    )
+    enqueued_at = CountyTime()
+    started_at = CountyTime()
+    ended_at = CountyTime()
