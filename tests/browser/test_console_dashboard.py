@@ -133,6 +133,40 @@ def test_a_leader_sees_residents_masked_as_the_api_answers(demo_stack, leader_pa
     assert "已脱敏" in leader_page.text_content("[data-testid=records-table] .el-table__body")
 
 
+def shown_rows(rows):
+    """{name: what the page must show} of figure rows: "<5" for a suppressed cell."""
+    return {row["breakdown_name"]: row.get("shown") or str(row["value"]) for row in rows}
+
+
+def test_a_leader_sees_less_than_five_where_an_admin_sees_the_count(demo_stack, browser, shots):
+    year = demo_stack.year
+    villages = api(demo_stack, f"/stats/figures?metric=consultations&period={year}&by=village")
+    for row in villages:
+        code = row["breakdown"].partition(":")[2]
+        path = f"/stats/figures?metric=consultations&period={year}&area=village:{code}&by=category"
+        as_leader = api(demo_stack, path)
+        if any(cell.get("suppressed") for cell in as_leader):
+            break
+    else:
+        pytest.fail("no village of the demo year has a small sensitive cell")
+    as_admin = api(demo_stack, path, role="admin")
+    seen = {}
+    for username, rows in (("user-leader", as_leader), ("root-admin", as_admin)):
+        context = new_console(browser, DESK)
+        page = context.new_page()
+        log_in(page, demo_stack.url, username)
+        page.wait_for_url("**/console/dashboard")
+        open_dashboard(page, demo_stack.url, year, village=code)
+        drawn = chart_data(page, "village")["series"][0]["data"]
+        seen[username] = {item["name"]: item["shown"] for item in drawn}
+        assert seen[username] == shown_rows(rows), username
+        page.locator("[data-chart=village]").scroll_into_view_if_needed()
+        shots(page, f"console/small-cells-{username}")
+        context.close()
+    hidden = [name for name, shown in seen["user-leader"].items() if shown == "<5"]
+    assert hidden and all(seen["root-admin"][name].isdigit() for name in hidden)
+
+
 def test_the_wall_screen_shows_every_card_and_chart(demo_stack, browser, shots):
     context, page = dashboard_as(browser, demo_stack, "user-leader", WALL)
     cards = card_values(page)
