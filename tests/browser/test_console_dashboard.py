@@ -107,6 +107,24 @@ def test_a_click_on_a_bar_lists_exactly_the_records_of_that_figure(demo_stack, l
     assert ranking[0]["area_name"] in leader_page.text_content("[data-testid=records-table]")
 
 
+def test_a_filter_on_the_list_narrows_it_to_that_figure(demo_stack, leader_page):
+    year = demo_stack.year
+    click_bar(leader_page, "trend", 4)  # May
+    drilled(leader_page)
+    by_type = api(demo_stack, f"/stats/figures?metric=sessions&period={year}-05&by=type")
+    chosen = by_type[-1]  # the smallest
+    leader_page.click("[data-filter=type]")
+    leader_page.click(f".el-select-dropdown__item:visible:has-text('{chosen['breakdown_name']}')")
+    leader_page.click(".drill-filters button[type=submit]")
+    leader_page.wait_for_selector("text=已改变筛选条件")
+    assert drilled(leader_page)[0] == chosen["value"]
+    types = leader_page.eval_on_selector_all(
+        "[data-testid=records-table] .el-table__body tr td:nth-child(3)",
+        "cells => [...new Set(cells.map((cell) => cell.textContent.trim()))]",
+    )
+    assert types == [chosen["breakdown_name"]]
+
+
 def test_a_card_lists_its_records_and_a_record_opens_its_history(demo_stack, leader_page, shots):
     summary = api(demo_stack, f"/stats/summary?year={demo_stack.year}")
     leader_page.click("[data-testid=card-cadre_attendances]")
