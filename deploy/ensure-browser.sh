@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The browser tests (tests/browser) drive Debian's chromium through Playwright, which cannot
-# download its own browser here; Chinese text needs the Noto CJK fonts. Install both when
+# download its own browser here; Chinese text needs the Noto CJK fonts, and date and time
+# inputs in Chinese order need chromium's zh-CN locale (chromium-l10n). Install them when
 # missing (needs root, as CI has).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+[ -f /usr/lib/chromium/locales/zh-CN.pak ] || missing+=(chromium-l10n)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)  # no -q: pipefail
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

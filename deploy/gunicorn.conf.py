@@ -4,6 +4,13 @@ import os
 import shutil
 import tempfile
 
+from deploy import gunicorn_errors
+from shared.config import max_content_length
+
+# A request gunicorn itself refuses (bad request line, headers too large) is answered in the
+# shared JSON error shape, not gunicorn's HTML page.
+gunicorn_errors.install()
+
 # gthread keeps connections from the gateway alive; sync workers close after each answer.
 worker_class = "gthread"
 # One worker per core by default (a worker runs Python on one core at a time), at most 4:
@@ -24,6 +31,21 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 # (read at /metrics by whichever worker answers). It must be set before the app is loaded.
 _metrics_dir = tempfile.mkdtemp(prefix="pufa-metrics-")
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+
+
+_body_limit = max_content_length()
+
+
+def pre_request(worker, req):
+    """A body the app refuses unread (declared over the limit) or reads only up to the
+    limit (chunked) ends its connection: the answer says `Connection: close`, and nothing
+    of the rest is read as if it were the next request."""
+    worker.log.debug("%s %s", req.method, req.path)
+    for name, value in req.headers:
+        if (name == "CONTENT-LENGTH" and value.isdigit() and int(value) > _body_limit) or (
+            name == "TRANSFER-ENCODING" and "chunked" in value.lower()
+        ):
+            req.must_close = True
 
 
 def child_exit(_server, worker):

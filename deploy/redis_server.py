@@ -2,13 +2,14 @@
 
 import ctypes
 import importlib.util
+import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from shared.config import port_of, var_dir
+from shared.config import embedded_redis_password, owner_only_file, port_of, var_dir
 
 
 def bundled_redis_server():
@@ -39,8 +40,16 @@ def redis_arguments(port, data_dir):
     ]  # fmt: skip
 
 
+def redis_command(port, data_dir, password):
+    """The redis-server command: its password in an owner-only config file (never on the
+    command line, where every local user could read it), then the settings above."""
+    config_file = Path(data_dir) / "auth.conf"
+    owner_only_file(config_file, f"requirepass {password}\n")
+    return [str(bundled_redis_server()), str(config_file), *redis_arguments(port, data_dir)]
+
+
 # When the stack stops, everything gets SIGTERM at once; Redis waits this long so that the
-# worker and services can finish their last writes and deregister (honcho kills at 5 s).
+# worker and services can finish their last writes and deregister.
 STOP_DELAY_SECONDS = 2.0
 PR_SET_PDEATHSIG = 1
 
@@ -52,9 +61,10 @@ def _die_with_parent():
 
 def main():
     """Run redis-server until SIGTERM/SIGINT, then stop it a moment after everyone else."""
+    os.umask(0o077)  # its append-only file and whatever else it writes: owner-only
     data_dir = var_dir() / "redis"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    command = [str(bundled_redis_server()), *redis_arguments(port_of("redis"), data_dir)]
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    command = redis_command(port_of("redis"), data_dir, embedded_redis_password())
     # Its own session: the group-wide SIGTERM that stops the stack does not reach it directly.
     server = subprocess.Popen(command, start_new_session=True, preexec_fn=_die_with_parent)
 

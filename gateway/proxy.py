@@ -1,5 +1,7 @@
 """Forward /api/v1/<service>/<path> to the service that owns it, and its answer back."""
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, current_app, request
 
 from shared import http_client
@@ -37,15 +39,35 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 DOWNLOAD_CHUNK = 64 * 1024
 
 
+# A public path is plain segments: no dot segments, no empty ones inside, nothing that a
+# URL parser downstream could read as the start of a query or fragment, or decode again.
+REFUSED_IN_SEGMENTS = ("?", "#", "%", "\\")
+
+
+def public_path(path):
+    """The path's segments if it is a plain public path, else ApiError(404): decided on
+    the decoded path (`%2e` is a dot by now), refusing what could name another path."""
+    segments = path.split("/")
+    inner = segments[:-1] if segments and segments[-1] == "" else segments  # a trailing /
+    if (
+        any(segment in ("", ".", "..") for segment in inner)
+        or any(mark in path for mark in REFUSED_IN_SEGMENTS)
+        or (inner and inner[0] in INTERNAL_PATHS)
+    ):
+        raise ApiError(404, "This path is not part of the public API.")
+    return segments
+
+
 def target_url(service, path):
     """The service URL for a public path, or ApiError(404) for what is not forwarded."""
     base = current_app.config["SERVICE_URLS"].get(service)
     if base is None:
         raise ApiError(404, f"There is no service called {service!r}.")
-    if path.split("/", 1)[0] in INTERNAL_PATHS:
-        raise ApiError(404, "This path is not part of the public API.")
+    if path:
+        public_path(path)
     query = request.query_string.decode("latin-1")
-    return f"{base}/{path}" + (f"?{query}" if query else "")
+    # Sent encoded as it was checked: the service sees exactly the path decided on.
+    return f"{base}/{quote(path, safe='/')}" + (f"?{query}" if query else "")
 
 
 @proxy_blueprint.route("/api/v1/<service>/", defaults={"path": ""}, methods=METHODS)
@@ -61,6 +83,12 @@ def forward(service, path):
         headers=headers,
         data=request.get_data(),
         allow_redirects=False,
+        # Longer than any call the service makes itself: its own answer (a 503 when the
+        # registry hangs) comes back, not our 504.
+        timeout=(
+            current_app.config["HTTP_CONNECT_TIMEOUT"],
+            current_app.config["PROXY_READ_TIMEOUT"],
+        ),
         stream=True,
     )
     if answer.headers.get("Content-Disposition", "").startswith("attachment"):

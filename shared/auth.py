@@ -3,16 +3,27 @@
 Tokens are minted by the gateway (identity) and signed with TOKEN_SIGNING_KEY (HS256).
 A route is protected unless it is marked `@public`; a missing, expired or forged token gets
 401 in the shared error shape.
+
+A signature proves who the gateway said the caller was, not that it still holds: the
+gateway publishes each account's standing in Redis (`pufa:account:<id>`: active, the
+token generation, whether the password must change) and each revoked refresh family
+(`pufa:auth:revoked-family:<family>`, for as long as an access token lives). Every
+component checks both on every request, so a token of an unknown or disabled account, one
+issued before a logout, a password change or reset, or of a revoked family, stops at once.
 """
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
 
 import jwt
+import redis
 from flask import current_app, g, request
 
 from shared.errors import ApiError
+
+log = logging.getLogger(__name__)
 
 ISSUER = "pufa-gateway"
 AUDIENCE = "pufa"
@@ -28,9 +39,13 @@ class Principal:
     role: str
     scope: dict = field(default_factory=dict)
     token: str = ""
+    generation: int = 0  # the account's token generation when the token was issued
+    family: str = ""  # the refresh-token family (the device's session) it was issued in
 
 
-def issue_token(key, *, subject, role, scope=None, ttl_seconds=900, now=None):
+def issue_token(
+    key, *, subject, role, scope=None, ttl_seconds=900, now=None, generation=0, family=""
+):
     """Mint a signed access token (used by the gateway, and by tests and tools)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
@@ -44,6 +59,8 @@ def issue_token(key, *, subject, role, scope=None, ttl_seconds=900, now=None):
         "iat": issued,
         "exp": issued + ttl_seconds,
         "jti": uuid.uuid4().hex,
+        "gen": int(generation),
+        "fam": family,
     }
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
@@ -82,8 +99,88 @@ def _verify(token, key):
         raise _unauthorized("The access token is not valid.", "token_invalid") from None
     if claims.get("role") not in ROLES:
         raise _unauthorized("The access token carries an unknown role.", "token_invalid")
-    principal = Principal(claims["sub"], claims["role"], claims.get("scope") or {}, token)
+    generation = claims.get("gen", 0)
+    if not isinstance(generation, int) or not isinstance(claims.get("fam", ""), str):
+        raise _unauthorized("The access token is not valid.", "token_invalid")
+    principal = Principal(
+        claims["sub"],
+        claims["role"],
+        claims.get("scope") or {},
+        token,
+        generation=generation,
+        family=claims.get("fam", ""),
+    )
     return principal, claims["exp"]
+
+
+ACCOUNT_KEY = "pufa:account:{}"
+REVOKED_FAMILY_KEY = "pufa:auth:revoked-family:{}"
+
+
+def publish_account(connection, account_id, *, active, generation, must_change_password):
+    """Tell every component an account's standing (the gateway, after every change)."""
+    connection.hset(
+        ACCOUNT_KEY.format(account_id),
+        mapping={
+            "active": int(bool(active)),
+            "generation": int(generation),
+            "must_change_password": int(bool(must_change_password)),
+        },
+    )
+
+
+def revoke_family(connection, family, ttl_seconds):
+    """Refuse the access tokens of a refresh family from now on, for as long as one lives."""
+    connection.set(REVOKED_FAMILY_KEY.format(family), "1", ex=max(int(ttl_seconds), 1))
+
+
+def refuse_unless_standing(principal, *, known, active, generation, family_revoked):
+    """401 for a token whose account is unknown or disabled, or that was issued before
+    the account's current generation, or in a revoked family."""
+    if not known:
+        raise _unauthorized("This account is not known.", "account_unknown")
+    if not active:
+        raise ApiError(401, "This account is disabled.", code="account_disabled")
+    if principal.generation < generation or family_revoked:
+        raise _unauthorized("This session has ended; log in again.", "token_revoked")
+
+
+def password_change_required():
+    """403 while the account must change its password before anything else."""
+    return ApiError(
+        403, "Change your password before doing anything else.", code="password_change_required"
+    )
+
+
+def check_standing(connection, principal):
+    """Refuse (401/403) a caller's token unless its account still stands as it did when
+    the token was issued (read from Redis). A Redis that does not answer lets it pass: the
+    signature and expiry still hold, and the gateway checks its own database."""
+    try:
+        with connection.pipeline(transaction=False) as pipe:
+            pipe.hgetall(ACCOUNT_KEY.format(principal.subject))
+            if principal.family:
+                pipe.exists(REVOKED_FAMILY_KEY.format(principal.family))
+            answers = pipe.execute()
+    except redis.RedisError:
+        log.warning("account standing unchecked: Redis did not answer")
+        return
+    standing = answers[0]
+    family_revoked = len(answers) > 1 and bool(answers[1])
+    if not standing and not principal.family:
+        # Every token the gateway issues names its session (family). One that names none
+        # was minted outside it, with the signing key (a tool, a test): with no standing
+        # published for its subject there is nothing to hold it against.
+        return
+    refuse_unless_standing(
+        principal,
+        known=bool(standing),
+        active=standing.get(b"active") == b"1",
+        generation=int(standing.get(b"generation", 0)),
+        family_revoked=family_revoked,
+    )
+    if standing.get(b"must_change_password") == b"1":
+        raise password_change_required()
 
 
 def _unauthorized(message, code):
@@ -117,8 +214,10 @@ def current_principal():
     return g.principal
 
 
-def install_auth(app):
-    """Require a valid bearer token on every route of the app that is not public."""
+def install_auth(app, check_accounts=True):
+    """Require a valid bearer token on every route of the app that is not public, and
+    (unless `check_accounts` is False: the gateway checks its own database) an account
+    that still stands."""
 
     @app.before_request
     def authenticate():
@@ -130,6 +229,8 @@ def install_auth(app):
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("A bearer access token is required.", "token_missing")
         g.principal = verify_token(token.strip(), current_app.config["TOKEN_SIGNING_KEY"])
+        if check_accounts and g.principal.role != "service":
+            check_standing(current_app.extensions["redis"], g.principal)
 
 
 def require_role(*roles):

@@ -6,8 +6,10 @@ Every 4xx/5xx answer looks like:
                "request_id": "...", "fields": {"limit": ["Not a valid integer."]}}}
 
 `code` is stable and machine-readable, for a client to key on; `fields` is present on
-validation errors only and names every bad field. The message and the field messages are
-in the caller's language, Chinese unless it asks for English (shared/messages.py).
+validation errors only and names every bad field; `current` is present on a refused stale
+write only: the record as it is now, so a client can show what someone else changed. The
+message and the field messages are in the caller's language, Chinese unless it asks for
+English (shared/messages.py).
 """
 
 import logging
@@ -54,16 +56,17 @@ _KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 class ApiError(Exception):
     """An error to answer in the shared shape, raised anywhere below a view."""
 
-    def __init__(self, status, message, *, code=None, fields=None, headers=None):
+    def __init__(self, status, message, *, code=None, fields=None, headers=None, current=None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code or CODES.get(status, "error")
         self.fields = fields
         self.headers = headers or {}
+        self.current = current
 
 
-def error_response(status, message, *, code=None, fields=None, headers=None):
+def error_response(status, message, *, code=None, fields=None, headers=None, current=None):
     """Build a Flask response in the shared error shape."""
     body = {
         "status": status,
@@ -73,10 +76,16 @@ def error_response(status, message, *, code=None, fields=None, headers=None):
     }
     if fields:
         body["fields"] = localise(fields)
+    if current is not None:
+        body["current"] = current
     response = jsonify(error=body)
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if status == 413:
+        # The body was left unread: the connection cannot carry another request, and the
+        # client must be told so rather than lose its next request on it.
+        response.headers["Connection"] = "close"
     return response
 
 
@@ -121,7 +130,12 @@ def _description(exc):
 def handle_api_error(exc):
     """Answer an ApiError raised by our own code."""
     return error_response(
-        exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers
+        exc.status,
+        exc.message,
+        code=exc.code,
+        fields=exc.fields,
+        headers=exc.headers,
+        current=exc.current,
     )
 
 

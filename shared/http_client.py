@@ -81,18 +81,24 @@ def service_headers():
 def get_json(service, path, *, params=None, timeout=None, missing_ok=False):
     """GET `path` of another component as this one and return its JSON answer.
 
-    Anything but 200 is a 503 for our caller (never a silent pass); with `missing_ok`, a 404
+    Anything but 200 is a 503 for our caller (never a silent pass), a component that does
+    not answer in time too (our caller waits on us, not on it); with `missing_ok`, a 404
     returns None instead.
     """
     base = current_app.config["SERVICE_URLS"][service]
-    answer = call(
-        "GET",
-        f"{base}{path}",
-        service=service,
-        headers=service_headers(),
-        params=params,
-        timeout=timeout,
-    )
+    try:
+        answer = call(
+            "GET",
+            f"{base}{path}",
+            service=service,
+            headers=service_headers(),
+            params=params,
+            timeout=timeout,
+        )
+    except ApiError as error:
+        if error.status != 504:
+            raise
+        raise _unavailable(service, "did not answer in time") from None
     if missing_ok and answer.status_code == 404:
         return None
     if answer.status_code != 200:

@@ -17,6 +17,7 @@ import re
 from datetime import UTC, date, datetime
 
 import marshmallow as ma
+from marshmallow import validate
 
 # The largest integer SQLite and PostgreSQL (BIGINT) store: every integer a request carries
 # is bounded by it or less (a test checks), else a larger one fails in the driver (a 500).
@@ -87,3 +88,13 @@ def _errors_of(data):
     if isinstance(data, dict):
         return _broken_text_errors(data)
     return {"_schema": [NOT_UNICODE]} if holds_broken_text(data) else {}
+
+
+class Pattern(validate.Regexp):
+    """marshmallow's Regexp, matched against the whole value: `^...$` alone lets a value
+    through with a trailing newline (`$` matches before it), and it would be stored."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value

@@ -62,6 +62,10 @@ EXACT = {
     "There is nothing at this address.": "该地址不存在。",
     "This method is not allowed here.": "该地址不支持此操作。",
     "The request body is too large.": "请求内容太大。",
+    "Too many rows.": "行数太多。",
+    "Too many columns.": "列数太多。",
+    "The address is too long.": "请求地址太长。",
+    "The request headers are too large.": "请求头太大。",
     "Send JSON (Content-Type: application/json).": "请以 JSON 发送。",
     "Too many requests; wait before trying again.": "请求过于频繁,请稍后再试。",
     "Send a JSON object.": "请发送 JSON 对象。",
@@ -74,6 +78,9 @@ EXACT = {
     "The access token carries an unknown role.": "登录凭证中的角色无效,请重新登录。",
     "Your role may not do this.": "您的角色无权进行此操作。",
     "This account is disabled.": "该账号已停用,请联系县司法局。",
+    "This account is not known.": "该账号不存在,请重新登录。",
+    "This session has ended; log in again.": "本次登录已结束,请重新登录。",
+    "Change your password before doing anything else.": "请先修改密码。",
     "The current password is wrong.": "当前密码不对。",
     "The new password is not acceptable.": "新密码不符合要求。",
     "Is wrong.": "不正确。",
@@ -133,6 +140,16 @@ EXACT = {
     "No advisor with this licence in the registry.": "登记册中没有这个执业证号的法律顾问。",
     "The file is not a readable XLSX workbook.": "不是可读取的 XLSX 工作簿。",
     "The assignment names something that does not exist.": "派驻中的村(社区)或法律顾问不存在。",
+    "Missing date.": "缺少日期。",
+    "Not a date (YYYY-MM-DD).": "不是有效日期,请用 YYYY-MM-DD。",
+    "Not a mobile number.": "不是有效的手机号。",
+    "Name at least one language.": "至少填写一种语言。",
+    "Must be a 17-digit practising-licence number.": "须为 17 位执业证号。",
+    "Must begin with its township's code.": "须以所属乡镇的代码开头。",
+    "Use 是 or 否.": "请填“是”或“否”。",
+    # reporting periods
+    "The exception would end before it begins.": "例外的截止时间须晚于现在。",
+    "Must be later than now.": "须晚于现在。",
     # figures
     "The figures are being rebuilt; try again shortly.": "数据正在重新汇总,请稍后再试。",
     "Use YYYY, YYYY-MM or YYYY-MM-DD, a date that exists.": (
@@ -157,6 +174,7 @@ EXACT = {
 }
 
 PATTERNS = [
+    (r"Not valid: (.+)\.", "以下内容有误:{0}。"),
     (r"Length must be between (\d+) and (\d+)\.", "长度须在 {0} 到 {1} 之间。"),
     (r"Length must be (\d+)\.", "长度须为 {0}。"),
     (r"Longer than maximum length (\d+)\.", "长度不能超过 {0}。"),
@@ -199,6 +217,8 @@ PATTERNS = [
         "{2} 当天法律顾问 {0} 未派驻村(社区){1}。",
     ),
     (r"Licence (\S+) is already registered\.", "执业证号 {0} 已登记。"),
+    (r"Unknown language '(.+)'\.", "不认识的语言“{0}”。"),
+    (r"Advisor (\S+) is not active\.", "法律顾问 {0} 已不在职。"),
     (r"Unknown table '(.+)'; use one of (.+)\.", "没有表格“{0}”,可用:{1}。"),
     (
         r"Advisor (\S+) was changed meanwhile \(version (\d+)\); reload it\.",
@@ -206,6 +226,11 @@ PATTERNS = [
     ),
     (r"Assignment (\S+) already ended on (\S+)\.", "派驻 {0} 已于 {1} 结束。"),
     (r"Nothing was stored: fix rows (.+)\.", "未保存任何数据,请修改以下各行:{0}。"),
+    (r"(\d+) more problems not listed\.", "另有 {0} 处问题未列出。"),
+    (
+        r"The file is too large for a registry sheet: at most (\S+) rows and (\d+) columns\.",
+        "文件太大,不像名册表格:最多 {0} 行、{1} 列。",
+    ),
     (
         r"Record (\S+) already exists with other content; it was not overwritten\.",
         "记录 {0} 已存在且内容不同,未覆盖。",
@@ -235,7 +260,8 @@ UNTRANSLATED = set()
 
 
 _CLASH = re.compile(
-    r"village (\S+) is served by advisor (\S+) from (\S+) to (\S+) \(assignment (\S+)\)"
+    r"village (\S+) \((.+?)\) is served by advisor (\S+) \((.+?)\) from (\S+) to (\S+)"
+    r" \(assignment (\S+)\)"
 )
 
 
@@ -243,9 +269,12 @@ def _clashes(text):
     """The assignments an assignment clashes with, in Chinese."""
 
     def one(found):
-        village, advisor, start, end, number = found.groups()
+        village, village_name, advisor, advisor_name, start, end, number = found.groups()
         end = "长期" if end == "open-ended" else end
-        return f"村(社区){village}已由法律顾问 {advisor} 派驻({start} 至 {end},派驻 {number})"
+        return (
+            f"{village_name}({village})已由法律顾问{advisor_name}(编号 {advisor})派驻"
+            f"({start} 至 {end},派驻记录 {number})"
+        )
 
     return _CLASH.sub(one, text).replace("; ", ";")
 

@@ -15,6 +15,9 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 
 access_log = logging.getLogger("access")
+# What machines ask every few seconds (health checks, the stats worker reading a feed):
+# answered, they are logged at DEBUG, so that an idle stack's console stays quiet.
+POLLED_ROUTES = frozenset({"/healthz", "/readyz", "/livez", "/metrics", "/feed"})
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # set by deploy/gunicorn.conf.py
 
 
@@ -52,7 +55,9 @@ def install_metrics(app, blueprint):
         route = request.url_rule.rule if request.url_rule else "<unmatched>"
         requests_total.labels(route, request.method, str(response.status_code)).inc()
         latency.labels(route, request.method).observe(elapsed)
-        access_log.info(
+        polled = route in POLLED_ROUTES and request.method == "GET" and response.status_code < 400
+        access_log.log(
+            logging.DEBUG if polled else logging.INFO,
             "%s %s %s",
             request.method,
             route,

@@ -1,7 +1,7 @@
 """How a recording service describes a kind of record it takes (see shared.recording)."""
 
 from shared import registry_client
-from shared.records import ACTIVE, content_digest
+from shared.records import ACTIVE, INVALID, content_digest
 
 
 class NewRecord:
@@ -15,6 +15,11 @@ class NewRecord:
 def outcome(status, message=None, fields=None, record_id=None):
     """An item's outcome other than a plain success (see shared.records for the statuses)."""
     return {"status": status, "message": message, "fields": fields, "id": record_id}
+
+
+def invalid(fields, record_id=None):
+    """An item's INVALID outcome, its message naming the fields that are wrong."""
+    return outcome(INVALID, f"Not valid: {', '.join(fields)}.", fields, record_id)
 
 
 def registry_tree(recorder):

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared import registry_client
-from shared.input_schema import InputSchema, plausible_day, plausible_moment, storable
+from shared.input_schema import InputSchema, Pattern, plausible_day, plausible_moment, storable
 from shared.messages import localise
 
 BATCH_LIMIT = 500
@@ -79,8 +79,8 @@ class VoidRequest(InputSchema):
 class RecordListQuery(ma.Schema):
     """What every record list takes besides its own filters: dates, voids, a page."""
 
-    township = fields.String(validate=validate.Regexp(r"^\d{9}$"))
-    village = fields.String(validate=validate.Regexp(r"^\d{12}$"))
+    township = fields.String(validate=Pattern(r"^\d{9}$"))
+    village = fields.String(validate=Pattern(r"^\d{12}$"))
     date_from = fields.Date(data_key="from", validate=plausible_day())
     date_to = fields.Date(data_key="to", validate=plausible_day())
     include_void = fields.Boolean(load_default=False)

@@ -20,7 +20,7 @@ from marshmallow import ValidationError
 from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.feed import append_changes, change_entry
-from shared.record_kinds import outcome
+from shared.record_kinds import invalid, outcome
 from shared.record_schemas import batch_items
 from shared.records import (
     ACTIVE,
@@ -102,7 +102,7 @@ class Recorder:
             return None
         fields = {"kind": [f"Must be one of: {', '.join(self.kinds)}."]}
         record_id = raw.get("id") if isinstance(raw, dict) else None
-        shaped = _shape(outcome(INVALID, "Not valid.", fields, _text(record_id)))
+        shaped = _shape(invalid(fields, _text(record_id)))
         return {"index": index, "kind": _text(item_kind)} | shaped
 
     def _draft(self, kind, content):
@@ -229,11 +229,11 @@ def _validate(kind, raw):
     """(content, None) for a valid raw item, (None, its INVALID result) otherwise."""
     if not isinstance(raw, dict):
         fields = {"data": ["Must be an object with the record."]}
-        return None, _shape(outcome(INVALID, "Not valid.", fields))
+        return None, _shape(invalid(fields))
     try:
         return kind.create_schema.load(raw), None
     except ValidationError as exc:
-        return None, _shape(outcome(INVALID, "Not valid.", exc.messages, _text(raw.get("id"))))
+        return None, _shape(invalid(exc.messages, _text(raw.get("id"))))
 
 
 def _text(value):

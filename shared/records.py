@@ -152,11 +152,14 @@ def encode_cursor(*values):
 
 
 def decode_cursor(cursor):
-    """The values encoded in a cursor; 422 when it was not made by us."""
+    """The values encoded in a cursor (a list); 422 when it was not made by us."""
     try:
-        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
-        raise ApiError(422, "The cursor is not valid.", fields={"cursor": ["Not valid."]}) from None
+        values = None
+    if not isinstance(values, list):  # an object, a number, a string: not one of ours
+        raise ApiError(422, "The cursor is not valid.", fields={"cursor": ["Not valid."]})
+    return values
 
 
 def record_page(session, model, query, equal):

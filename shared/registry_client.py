@@ -70,11 +70,13 @@ def village_townships():
 
 
 def villages_of_advisor(advisor_id, day):
-    """The village codes an advisor serves on a day."""
-    return _kept(
-        ("villages_of", str(advisor_id), day),
-        lambda: set(_get(f"/advisors/{advisor_id}/villages", date=day.isoformat())["villages"]),
+    """The village codes an advisor serves on a day, from the advisor's whole assignment
+    history (asked once, not once per day: an advisor's records span many days)."""
+    history = _kept(
+        ("assignments_of", str(advisor_id)), lambda: _get("/assignments", advisor=advisor_id)
     )
+    on = day.isoformat()  # ISO dates compare as strings; `to` is the last day served
+    return {a["village_code"] for a in history if a["from"] <= on and (a["to"] or on) >= on}
 
 
 def ask_names():

@@ -20,7 +20,7 @@ def install_request_ids(app):
     @app.before_request
     def adopt_request_id():
         incoming = request.headers.get(HEADER, "")
-        g.request_id = incoming if _ACCEPTABLE.match(incoming) else uuid.uuid4().hex
+        g.request_id = incoming if _ACCEPTABLE.fullmatch(incoming) else uuid.uuid4().hex
 
     @app.after_request
     def echo_request_id(response):

@@ -14,6 +14,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error.code || "http_error";
     this.fields = error.fields || null;
+    this.current = error.current || null; // a stale write's record as it is now
   }
 }
 
@@ -61,14 +62,15 @@ function expiresAt(token) {
 
 async function send(path, { method = "GET", body, token, accept = "application/json" } = {}) {
   const headers = { Accept: accept };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const form = body instanceof FormData; // a file upload: the browser sets its own type
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let answer;
   try {
     answer = await fetch(path.startsWith("/api/") ? path : `/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || form ? body : JSON.stringify(body),
       cache: "no-store",
     });
   } catch (error) {

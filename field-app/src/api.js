@@ -4,6 +4,9 @@
 import { readSession, writeSession } from "./db.js";
 
 const EARLY = 60; // refresh this many seconds before the access token expires
+// A request that hangs (one bar of signal, a proxy that never answers) gives up after this
+// long, so a flush never waits forever: the item goes back to 待上传 and is sent again.
+const REQUEST_TIMEOUT_MS = 60000;
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -49,8 +52,10 @@ async function send(path, { method = "GET", body, token } = {}) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
+    if (error.name === "TimeoutError") throw new NetworkError("网络超时，稍后自动重试");
     throw new NetworkError(`网络不通（${error.message}）`);
   }
   const text = await answer.text();
@@ -114,6 +119,16 @@ export async function call(path, options = {}) {
     await refresh();
     return send(path, { ...options, token: session.access_token });
   }
+}
+
+// Change one's own password (a reset one must be changed before anything else): the
+// server ends every session of the account, so sign in again with the new one.
+export async function changePassword(currentPassword, newPassword) {
+  await call("/auth/password", {
+    method: "POST",
+    body: { current_password: currentPassword, password: newPassword },
+  });
+  return logIn(session.account.username, newPassword);
 }
 
 export async function logOut() {

@@ -162,6 +162,7 @@ async function sendOne(item) {
       target.version = answer.json.version;
       await store([target]);
     }
+    if (answer.json.version) await rebase(item, answer.json.version);
   } catch (error) {
     if (!(error instanceof ApiError)) {
       item.state = "pending";
@@ -172,6 +173,25 @@ async function sendOne(item) {
     if (item.state === "conflict" && item.kind !== "checkin") item.server = await serverCopy(item);
   }
   await store([item]);
+}
+
+// Changes of a record that carry the version they were read at.
+const VERSIONED = ["correction", "void", "mediation"];
+
+// A later change of the same record, made on this phone before the earlier one reached the
+// server, read the same version: it follows our own change, not someone else's, so it is
+// sent on top of the version the earlier one made (a correction then a void, offline).
+async function rebase(sent, version) {
+  const later = queue.items.filter(
+    (other) =>
+      other !== sent &&
+      other.record_id === sent.record_id &&
+      other.state === "pending" &&
+      VERSIONED.includes(other.kind) &&
+      other.data.version === version - 1,
+  );
+  for (const other of later) other.data = { ...other.data, version };
+  if (later.length) await store(later);
 }
 
 function ready(item) {
@@ -198,7 +218,12 @@ async function flushOnce() {
   for (let start = 0; start < checkins.length; start += 4) {
     await Promise.all(checkins.slice(start, start + 4).map(sendOne));
   }
-  for (const item of round.filter((other) => other.kind !== "checkin")) await sendOne(item);
+  // One at a time, in the order they were made, each read afresh: sending one may rebase
+  // the next (and every store reloads the queue's items).
+  for (const { key } of round.filter((other) => other.kind !== "checkin")) {
+    const item = queue.items.find((other) => other.key === key);
+    if (item && ready(item)) await sendOne(item);
+  }
 }
 
 function schedule() {

@@ -6,12 +6,14 @@ from flask.cli import AppGroup
 
 from gateway.accounts import service
 from gateway.accounts.models import Account
+from gateway.accounts.passwords import verify_password
+from shared.config import DEVELOPMENT
 from shared.db import get_db
 from shared.errors import ApiError
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
 
-# Demo-only logins for `make run`: never created when ENV=production.
+# Demo-only logins for `make run`: created only when ENV is exactly `development`.
 DEMO_ACCOUNTS = (
     ("admin", "pufa-demo-county", "admin", {}, "县司法局管理员 (demo)"),
     ("leader", "pufa-demo-figures", "leader", {}, "县领导 (demo)"),
@@ -35,12 +37,14 @@ def create_admin(username, password):
 
 @accounts_cli.command("seed-demo")
 def seed_demo():
-    """Create the demo admin, leader, staff and advisor logins (refused in production)."""
-    if current_app.config["ENV_NAME"] == "production":
-        raise click.ClickException("demo accounts are never created in production")
+    """Create the demo admin, leader, staff and advisor logins that are missing (development
+    only), and say of each whether its demo password still opens it."""
+    if current_app.config["ENV_NAME"] != DEVELOPMENT:
+        raise click.ClickException("demo accounts are created only when ENV=development")
     session = get_db().session
     for username, password, role, scope, name in DEMO_ACCOUNTS:
-        if session.query(Account).filter_by(username=username).first() is None:
+        account = session.query(Account).filter_by(username=username).first()
+        if account is None:
             service.create_account(
                 session,
                 username=username,
@@ -49,5 +53,11 @@ def seed_demo():
                 scope=scope,
                 display_name=name,
             )
-    for username, password, role, _scope, _name in DEMO_ACCOUNTS:
-        click.echo(f"  {role:<8} {username} / {password}")
+            state = ""
+        elif not account.active:
+            state = "  (disabled by an admin)"
+        elif not verify_password(account.password_hash, password):
+            state = "  (its password was changed: the demo one no longer opens it)"
+        else:
+            state = ""
+        click.echo(f"  {role:<8} {username} / {password}{state}")

@@ -26,6 +26,9 @@ class Account(Base):
     scope: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Counted up when every access token of the account must stop (password change, reset).
+    token_generation: Mapped[int] = mapped_column(default=0)
+    last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -5,9 +5,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from gateway.accounts.service import ACCOUNT_ROLES
 from shared.clock import CountyTime
-from shared.input_schema import InputSchema
+from shared.input_schema import InputSchema, Pattern
 
-USERNAME = validate.Regexp(
+USERNAME = Pattern(
     r"^[A-Za-z0-9_.@+-]{3,64}$", error="Use 3 to 64 letters, digits or _ . @ + - (or a phone)."
 )
 # What each role's scope must name: a staff member's township, an advisor's registry id.
@@ -73,6 +73,7 @@ class AccountRead(ma.Schema):
     active = fields.Boolean()
     must_change_password = fields.Boolean()
     created_at = CountyTime()
+    last_login_at = CountyTime(allow_none=True)
 
 
 def new_password_field():

@@ -1,19 +1,62 @@
 """Account rules: create, authenticate, issue and rotate tokens, disable, change passwords."""
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
+import redis
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy import event
 
 from gateway.accounts.models import Account, RefreshToken, utcnow
 from gateway.accounts.passwords import hash_password, needs_rehash, policy_problems, verify_password
-from shared.auth import issue_token
+from shared.auth import issue_token, publish_account, revoke_family
 from shared.db import get_or_404, write_transaction, writing
 from shared.errors import ApiError
 
+log = logging.getLogger(__name__)
 ACCOUNT_ROLES = ("admin", "leader", "staff", "advisor")
+
+
+def standing(account):
+    """What every component must know of an account to judge its tokens."""
+    return {
+        "active": account.active,
+        "generation": account.token_generation,
+        "must_change_password": account.must_change_password,
+    }
+
+
+def publish(account_id, account_standing):
+    """Tell every component the account's standing (in Redis; see shared.auth)."""
+    try:
+        publish_account(current_app.extensions["redis"], account_id, **account_standing)
+    except redis.RedisError:
+        log.warning("account %s not published: Redis did not answer", account_id)
+
+
+def _publish_after_commit(session, account):
+    """Publish the account as it is now, once the change is committed (nothing if not)."""
+    account_id, account_standing = account.id, standing(account)
+    event.listen(
+        session,
+        "after_commit",
+        lambda _session: publish(account_id, account_standing),
+        once=True,
+    )
+
+
+def _revoke_families_now(families):
+    """Stop the access tokens of these refresh families at every component."""
+    try:
+        for family in families:
+            revoke_family(
+                current_app.extensions["redis"], family, current_app.config["ACCESS_TOKEN_TTL"]
+            )
+    except redis.RedisError:
+        log.warning("refresh families not revoked in Redis: Redis did not answer")
 
 
 def _digest(token):
@@ -60,14 +103,16 @@ def create_account(session, *, username, password, role, scope=None, display_nam
 
 
 def authenticate(session, *, username, password):
-    """The active account with these credentials, or 401 without saying which part was wrong."""
+    """The active account with these credentials, or 401 without saying which part was
+    wrong: a disabled account answers the same, right password or wrong."""
     account = session.scalar(sa.select(Account).where(Account.username == username))
     if not verify_password(account.password_hash if account else None, password):
         raise _invalid_grant("The username or password is wrong.", "invalid_credentials")
     if not account.active:
-        raise _invalid_grant("This account is disabled.", "account_disabled")
-    if needs_rehash(account.password_hash):
-        with write_transaction(session):
+        raise _invalid_grant("The username or password is wrong.", "invalid_credentials")
+    with write_transaction(session):
+        account.last_login_at = utcnow()
+        if needs_rehash(account.password_hash):
             account.password_hash = hash_password(password)
     return account
 
@@ -77,10 +122,11 @@ def issue_token_pair(session, account, *, family=None):
     """A short-lived access token and a new refresh token (stored hashed) for the account."""
     config = current_app.config
     refresh_token = secrets.token_urlsafe(32)
+    family = family or secrets.token_hex(16)
     session.add(
         RefreshToken(
             account_id=account.id,
-            family=family or secrets.token_hex(16),
+            family=family,
             token_hash=_digest(refresh_token),
             expires_at=utcnow() + timedelta(seconds=config["REFRESH_TOKEN_TTL"]),
         )
@@ -91,7 +137,10 @@ def issue_token_pair(session, account, *, family=None):
         role=account.role,
         scope=account.scope,
         ttl_seconds=config["ACCESS_TOKEN_TTL"],
+        generation=account.token_generation,
+        family=family,
     )
+    _publish_after_commit(session, account)
     return {
         "access_token": access_token,
         "token_type": "Bearer",
@@ -114,6 +163,7 @@ def rotate_refresh_token(session, *, refresh_token):
         # Someone replayed a spent token: whoever holds the family may be an attacker.
         _revoke(session, RefreshToken.family == stored.family)
         session.commit()  # the revocation stands, though this grant is refused
+        _revoke_families_now([stored.family])
         raise _invalid_grant("The refresh token was already used; log in again.", "token_reused")
     if stored.expires_at <= utcnow():
         raise _invalid_grant("The refresh token has expired; log in again.")
@@ -140,6 +190,7 @@ def log_out(session, *, refresh_token):
     )
     if stored is not None:
         _revoke(session, RefreshToken.family == stored.family)
+        _revoke_families_now([stored.family])
 
 
 @writing
@@ -149,6 +200,7 @@ def set_active(session, *, account_id, active):
     account.active = active
     if not active:
         _revoke(session, RefreshToken.account_id == account.id)
+    _publish_after_commit(session, account)
     return account
 
 
@@ -159,7 +211,7 @@ def reset_password(session, *, account_id, new_password):
     _check_password_policy(new_password, account.username)
     account.password_hash = hash_password(new_password)
     account.must_change_password = True
-    _revoke(session, RefreshToken.account_id == account.id)
+    _end_every_session(session, account)
     return account
 
 
@@ -174,5 +226,12 @@ def change_password(session, *, account_id, current_password, new_password):
     _check_password_policy(new_password, account.username)
     account.password_hash = hash_password(new_password)
     account.must_change_password = False
-    _revoke(session, RefreshToken.account_id == account.id)
+    _end_every_session(session, account)
     return account
+
+
+def _end_every_session(session, account):
+    """Revoke every refresh token and, by a new generation, every access token."""
+    _revoke(session, RefreshToken.account_id == account.id)
+    account.token_generation += 1
+    _publish_after_commit(session, account)

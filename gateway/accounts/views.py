@@ -8,7 +8,6 @@ from gateway.accounts.throttle import LoginThrottle
 from shared.auth import current_principal, public
 from shared.blueprint import Blueprint
 from shared.db import get_db
-from shared.errors import ApiError
 from shared.scopes import roles_allowed
 
 auth_blueprint = Blueprint("auth", __name__, url_prefix="/api/v1", description="Identity.")
@@ -22,17 +21,12 @@ def client_address():
 
 
 def password_grant(session, body):
-    """Log in with a username and password, slowed and then refused after failures."""
+    """Log in with a username and password, slowed and then refused after failures (the
+    attempt is counted before the password is checked)."""
     throttle = LoginThrottle(current_app.extensions["redis"])
-    throttle.check(body["username"], client_address())
-    try:
-        account = service.authenticate(
-            session, username=body["username"], password=body["password"]
-        )
-    except ApiError:
-        throttle.failed(body["username"], client_address())
-        raise
-    throttle.succeeded(body["username"])
+    throttle.attempt(body["username"], client_address())
+    account = service.authenticate(session, username=body["username"], password=body["password"])
+    throttle.succeeded(body["username"], client_address())
     return service.issue_token_pair(session, account)
 
 

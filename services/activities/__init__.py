@@ -14,7 +14,12 @@ def create_app(config=None):
     from services.activities.views import blp
 
     app, api = create_recording_service(
-        "activities", __name__, config=config, migrations_dir=MIGRATIONS, aggregate=SPEC
+        "activities",
+        __name__,
+        config=config,
+        migrations_dir=MIGRATIONS,
+        aggregate=SPEC,
+        personal_data=True,  # attendees: answers are never cached
     )
     api.register_blueprint(blp)
     api.register_blueprint(periods_blp)

@@ -12,7 +12,8 @@ from services.activities.models import Activity, CheckIn
 from services.activities.periods import PeriodGate, period_of
 from services.activities.schemas import ActivityCreate, CheckInCreate
 from shared.clock import LOCAL_ZONE
-from shared.record_kinds import RecordKind, outcome, registry_tree
+from shared.pii import keyed_digest
+from shared.record_kinds import RecordKind, invalid, outcome, registry_tree
 from shared.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
 
 
@@ -91,7 +92,7 @@ class ActivityKind(RecordKind):
         if village and tree.get(village) != values["township_code"]:
             errors["village_code"] = ["No such village in this township."]
         if errors:
-            return outcome(INVALID, "Not valid.", errors)
+            return invalid(errors)
         return _township_problem(recorder, values["township_code"], values["day"])
 
     def ask_ahead(self, recorder, values):
@@ -149,10 +150,14 @@ class CheckInKind(RecordKind):
         }
 
     def digest(self, values):
-        """The content's fingerprint as it was before check-ins kept a person_key (which
+        """Keyed: the content holds the attendee's name. Without the person_key (which
         follows from the reference, already in the attendee_key): a phone re-sending an
         older check-in is still a duplicate, not a conflict."""
-        return super().digest({k: v for k, v in values.items() if k != "person_key"})
+        return keyed_digest({k: v for k, v in values.items() if k != "person_key"})
+
+    def build(self, recorder, record_id, digest, values):
+        """A (transient) CheckIn: the model keeps the name only encrypted."""
+        return self.model(**vars(super().build(recorder, record_id, digest, values)))
 
     def problem(self, recorder, values, record=None):
         activity = recorder.load("activity", [values["activity_id"]]).get(values["activity_id"])

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.pii import encrypted
 from shared.records import VersionedRecord
 
 
@@ -48,10 +49,14 @@ class CheckIn(Base):
     # The same person across activities (unique reach, 人数): a keyed fingerprint of the
     # attendee's reference; None for a check-in made without one. Never leaves the service.
     person_key: Mapped[str | None]
-    attendee_name: Mapped[str]
+    attendee_name_enc: Mapped[str]  # the attendee's name, only ever stored encrypted
     checked_in_at: Mapped[datetime]
     recorded_by: Mapped[str]
     recorded_at: Mapped[datetime]
+
+    attendee_name = encrypted(
+        "attendee_name_enc", "The attendee's name (shown masked to those who may not see it)."
+    )
 
 
 class ClosedPeriod(Base):

@@ -25,6 +25,29 @@ class ExceptionRead(ma.Schema):
     township_code = ma.fields.String()
     until = CountyTime()
     reason = ma.fields.String()
+    granted_by = ma.fields.String(metadata={"description": "The granting admin's account id."})
+
+
+class ClosedPeriodRead(ma.Schema):
+    period = ma.fields.String()
+    closed_by = ma.fields.String(metadata={"description": "The closing admin's account id."})
+    closed_at = CountyTime()
+
+
+class PeriodsRead(ma.Schema):
+    closed = ma.fields.List(ma.fields.Nested(ClosedPeriodRead))
+    exceptions = ma.fields.List(
+        ma.fields.Nested(ExceptionRead), metadata={"description": "Only those still open."}
+    )
+
+
+@periods_blp.route("/periods")
+class Periods(MethodView):
+    @roles_allowed("admin")
+    @periods_blp.response(200, PeriodsRead)
+    def get(self):
+        """The closed months, newest first, and the exceptions still open."""
+        return periods.list_periods(get_db().session)
 
 
 @periods_blp.route("/periods/close")

@@ -6,8 +6,10 @@ from datetime import UTC
 import sqlalchemy as sa
 
 from services.activities.models import ClosedPeriod, PeriodException
+from shared import registry_client
 from shared.clock import utcnow
 from shared.db import writing
+from shared.errors import ApiError
 
 
 def period_of(day):
@@ -61,9 +63,35 @@ def reopen_period(session, period):
     return {"period": period, "closed": False}
 
 
-@writing
+def list_periods(session):
+    """The closed periods, newest first, and the exceptions still open (until later than
+    now), soonest to end first."""
+    closed = session.scalars(sa.select(ClosedPeriod).order_by(ClosedPeriod.period.desc())).all()
+    exceptions = session.scalars(
+        sa.select(PeriodException)
+        .where(PeriodException.until > utcnow())
+        .order_by(PeriodException.until, PeriodException.id)
+    ).all()
+    return {"closed": closed, "exceptions": exceptions}
+
+
 def grant_exception(session, principal, *, period, township_code, until, reason):
-    """Let one township's staff write records dated in a closed period until a time."""
+    """Let one township's staff write records dated in a closed period until a time: the
+    township must be in the registry (asked before the write begins) and the time ahead."""
+    if township_code not in set(registry_client.village_townships().values()):
+        raise ApiError(
+            422,
+            "No such township in the registry.",
+            fields={"township_code": ["No such township in the registry."]},
+        )
+    if until.astimezone(UTC).replace(tzinfo=None) <= utcnow():
+        raise ApiError(422, "The exception would end before it begins.",
+                       fields={"until": ["Must be later than now."]})  # fmt: skip
+    return _store_exception(session, principal, period, township_code, until, reason)
+
+
+@writing
+def _store_exception(session, principal, period, township_code, until, reason):
     grant = PeriodException(
         period=period,
         township_code=township_code,

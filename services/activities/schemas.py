@@ -9,8 +9,8 @@ from services.activities.facts import attendances
 from services.activities.vocabularies import AUDIENCES, LANGUAGES, ONLINE, ORGANISERS, TYPES
 from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
-from shared.input_schema import InputSchema, plausible_moment, storable
-from shared.masking import mask_name
+from shared.input_schema import InputSchema, Pattern, plausible_moment, storable
+from shared.masking import mask_name, mask_text
 from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -32,10 +32,8 @@ class ActivityContent(InputSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     organiser = fields.String(required=True, validate=validate.OneOf(ORGANISERS))
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
-    township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
-    village_code = fields.String(
-        load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{12}$")
-    )
+    township_code = fields.String(required=True, validate=Pattern(r"^\d{9}$"))
+    village_code = fields.String(load_default=None, allow_none=True, validate=Pattern(r"^\d{12}$"))
     venue = fields.String(required=True, validate=validate.Length(min=1, max=200))
     gps = fields.Nested(Gps, load_default=None, allow_none=True)
     starts_at = fields.AwareDateTime(required=True, validate=plausible_moment())
@@ -110,7 +108,7 @@ class ActivityRead(ma.Schema):
     checkins = fields.Integer()
     attendances = fields.Method("attendance_figure")
     languages = fields.List(fields.String())
-    notes = fields.String()
+    notes = fields.Method("visible_notes")
     recorded_by = fields.String()
     client_recorded_at = CountyTime(allow_none=True)
     recorded_at = CountyTime()
@@ -126,6 +124,12 @@ class ActivityRead(ma.Schema):
         """Whole days, in county time, from the day it took place to when it was recorded."""
         return days_after(activity.day, activity.recorded_at)
 
+    def visible_notes(self, activity):
+        """As written for its recorder and admins; ID numbers and phones masked for others."""
+        if may_see_personal(current_principal(), activity):
+            return activity.notes
+        return mask_text(activity.notes)
+
     def attendance_figure(self, activity):
         """Attendances (人次): the larger of the headcount and the distinct check-ins."""
         return attendances(activity)
@@ -140,10 +144,14 @@ class CheckInRead(ma.Schema):
 
     def visible_name(self, checkin):
         """The recording user and admins see the name; everyone else a masked one."""
-        principal = current_principal()
-        if principal.role == "admin" or principal.subject == checkin.recorded_by:
+        if may_see_personal(current_principal(), checkin):
             return checkin.attendee_name
         return mask_name(checkin.attendee_name)
+
+
+def may_see_personal(principal, record):
+    """Whether a caller sees a record's personal data as written: its recorder and admins."""
+    return principal.role == "admin" or principal.subject == record.recorded_by
 
 
 class ActivityQuery(RecordListQuery):
@@ -184,11 +192,11 @@ ACTIVITY_COLUMNS = (
 
 
 class PeriodClose(InputSchema):
-    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    period = fields.String(required=True, validate=Pattern(r"^\d{4}-(0[1-9]|1[0-2])$"))
 
 
 class PeriodExceptionCreate(PeriodClose):
-    township_code = fields.String(required=True, validate=validate.Regexp(r"^\d{9}$"))
+    township_code = fields.String(required=True, validate=Pattern(r"^\d{9}$"))
     until = fields.AwareDateTime(required=True, validate=plausible_moment())
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 

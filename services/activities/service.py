@@ -4,9 +4,11 @@ import sqlalchemy as sa
 
 from services.activities import reach, recording
 from services.activities.models import Activity, CheckIn
+from services.activities.schemas import may_see_personal
 from shared import recording as shared_recording
 from shared import registry_client
 from shared.db import get_or_404, writing
+from shared.masking import mask_text
 from shared.records import every_record, read_history, record_page
 from shared.scopes import scoped_filter
 
@@ -107,6 +109,11 @@ def checkins_of(session, principal, activity_id):
 
 
 def history_of(session, principal, activity_id):
-    """Every version of an activity the caller may see, oldest first."""
-    get_activity(session, principal, activity_id)
-    return read_history(session, entity=recording.ACTIVITY.name, record_id=activity_id)
+    """Every version of an activity the caller may see, oldest first (its notes masked for
+    those who may not see personal data)."""
+    activity = get_activity(session, principal, activity_id)
+    history = read_history(session, entity=recording.ACTIVITY.name, record_id=activity_id)
+    if not may_see_personal(principal, activity):
+        for entry in history:
+            entry["data"]["notes"] = mask_text(entry["data"].get("notes"))
+    return history

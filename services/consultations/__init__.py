@@ -13,7 +13,12 @@ def create_app(config=None):
     from services.consultations.views import blp
 
     app, api = create_recording_service(
-        "consultations", __name__, config=config, migrations_dir=MIGRATIONS, aggregate=SPEC
+        "consultations",
+        __name__,
+        config=config,
+        migrations_dir=MIGRATIONS,
+        aggregate=SPEC,
+        personal_data=True,  # residents: answers are never cached
     )
     api.register_blueprint(blp)
     return app

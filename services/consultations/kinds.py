@@ -5,12 +5,12 @@ from datetime import UTC
 
 from services.consultations.facts import facts
 from services.consultations.models import Consultation
-from services.consultations.pii import keyed_digest
 from services.consultations.schemas import ConsultationCreate
 from shared import registry_client
 from shared.clock import LOCAL_ZONE
-from shared.record_kinds import RecordKind, outcome, registry_tree
-from shared.records import FORBIDDEN, INVALID
+from shared.pii import keyed_digest
+from shared.record_kinds import RecordKind, invalid, outcome, registry_tree
+from shared.records import FORBIDDEN
 
 
 def _villages_served(recorder, values):
@@ -68,9 +68,7 @@ class ConsultationKind(RecordKind):
             return None
         tree = registry_tree(recorder)
         if values["village_code"] not in tree:
-            return outcome(
-                INVALID, "Not valid.", {"village_code": ["No such village in the registry."]}
-            )
+            return invalid({"village_code": ["No such village in the registry."]})
         values["township_code"] = tree[values["village_code"]]  # stored with the record
         if values["village_code"] not in _villages_served(recorder, values):
             return outcome(

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import DeclarativeBase, Mapped
 
-from services.consultations.pii import decrypt_json, encrypt_json
+from shared.pii import encrypted
 from shared.records import VersionedRecord
 
 
@@ -29,11 +29,6 @@ class Consultation(VersionedRecord, Base):
     mediation_result: Mapped[str | None]
     resident_enc: Mapped[str]
 
-    @property
-    def resident(self):
-        """The resident's data, decrypted (only ever shown to those allowed to see it)."""
-        return decrypt_json(self.resident_enc)
-
-    @resident.setter
-    def resident(self, data):
-        self.resident_enc = encrypt_json(data)
+    resident = encrypted(
+        "resident_enc", "The resident's data (only ever shown to those allowed to see it)."
+    )

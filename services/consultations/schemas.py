@@ -6,8 +6,8 @@ from marshmallow import ValidationError, fields, validate, validates
 from services.consultations.pii import id_number_problem, mask_id_number
 from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
-from shared.input_schema import InputSchema, plausible_day, plausible_moment
-from shared.masking import mask_name, mask_phone
+from shared.input_schema import InputSchema, Pattern, plausible_day, plausible_moment
+from shared.masking import mask_name, mask_phone, mask_text
 from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
@@ -29,7 +29,7 @@ GENDERS = ("male", "female")
 
 class Resident(ma.Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    phone = fields.String(load_default=None, validate=validate.Regexp(r"^1[3-9]\d{9}$"))
+    phone = fields.String(load_default=None, validate=Pattern(r"^1[3-9]\d{9}$"))
     id_number = fields.String(load_default=None)
     gender = fields.String(load_default=None, validate=validate.OneOf(GENDERS))
     ethnicity = fields.String(load_default=None, validate=validate.Length(max=20))
@@ -43,7 +43,7 @@ class Resident(ma.Schema):
 
 
 class ConsultationContent(InputSchema):
-    village_code = fields.String(required=True, validate=validate.Regexp(r"^\d{12}$"))
+    village_code = fields.String(required=True, validate=Pattern(r"^\d{12}$"))
     occurred_at = fields.AwareDateTime(required=True, validate=plausible_moment())
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
@@ -104,8 +104,8 @@ class ConsultationRead(ma.Schema):
     day = fields.Date()
     channel = fields.String()
     category = fields.String()
-    question = fields.String()
-    advice = fields.String()
+    question = fields.Method("visible_question")
+    advice = fields.Method("visible_advice")
     outcome = fields.String()
     follow_up_on = fields.Date(allow_none=True)
     mediation_result = fields.String(allow_none=True)
@@ -128,6 +128,17 @@ class ConsultationRead(ma.Schema):
 
     def is_masked(self, consultation):
         return not may_see_resident(current_principal(), consultation)
+
+    def visible_question(self, consultation):
+        """As written for those who may see the resident; ID numbers and phones masked."""
+        return self._visible_text(consultation, consultation.question)
+
+    def visible_advice(self, consultation):
+        """As written for those who may see the resident; ID numbers and phones masked."""
+        return self._visible_text(consultation, consultation.advice)
+
+    def _visible_text(self, consultation, text):
+        return text if may_see_resident(current_principal(), consultation) else mask_text(text)
 
 
 class ConsultationQuery(RecordListQuery):

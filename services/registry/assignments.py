@@ -40,11 +40,13 @@ def _overlaps(assignment, valid_from, valid_to):
     return not (ends_before or starts_after)
 
 
-def _describe(assignment):
+def _describe(session, assignment, village):
     end = assignment.valid_to.isoformat() if assignment.valid_to else "open-ended"
+    advisor = session.get(Advisor, assignment.advisor_id)
     return (
-        f"village {assignment.village_code} is served by advisor {assignment.advisor_id} "
-        f"from {assignment.valid_from.isoformat()} to {end} (assignment {assignment.id})"
+        f"village {village.code} ({village.name}) is served by advisor {advisor.id} "
+        f"({advisor.name}) from {assignment.valid_from.isoformat()} to {end} "
+        f"(assignment {assignment.id})"
     )
 
 
@@ -80,7 +82,8 @@ def assign(session, *, village_code, advisor_id, valid_from, valid_to=None):
     if closable and closable[0].advisor_id == advisor_id:
         refused = closable
     if refused:
-        raise ApiError(409, "The assignment clashes: " + "; ".join(map(_describe, refused)) + ".")
+        clashes = "; ".join(_describe(session, a, village) for a in refused)
+        raise ApiError(409, f"The assignment clashes: {clashes}.")
     closed = None
     if closable:
         closed = closable[0]

@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from services.registry.models import Village
 from services.registry.spreadsheets import read_table
 from services.registry.transfer import import_file
 from services.registry.writes import registry_write
@@ -29,9 +31,16 @@ def load_directory(session, folder):
 
 @registry_cli.command("load-moyu")
 @click.option("--folder", default=str(MOYU_DATA), show_default=True, type=click.Path(exists=True))
-def load_moyu(folder):
+@click.option(
+    "--if-empty", is_flag=True, help="Only into an empty registry: never over what users kept."
+)
+def load_moyu(folder, if_empty):
     """Load the Moyu registry (16 townships, 324 villages, 324 advisors); safe to repeat."""
     session = get_db().session
+    villages = session.scalar(sa.select(sa.func.count()).select_from(Village))
+    if if_empty and villages:
+        click.echo(f"  registry     already holds {villages} villages: left as the users keep it")
+        return
     try:
         reports = load_directory(session, folder)
     except ApiError as exc:

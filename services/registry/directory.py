@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from services.registry.models import Advisor, Township, Village
+from services.registry.schemas import AdvisorRead
 from services.registry.writes import registry_write
 from shared.db import get_or_404
 from shared.errors import ApiError
@@ -14,8 +15,15 @@ def advisor_change(advisor):
     return {"advisor_id": advisor.id, "active": advisor.active, "languages": advisor.languages}
 
 
-def get_townships(session):
-    """Every township with its number of villages, in code order."""
+def _matching(text, *columns):
+    """SQL condition: `text` appears in any of the columns (case-insensitive)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def get_townships(session, *, text=None):
+    """Every township (or those whose name or code holds `text`) with its number of
+    villages, in code order."""
     counts = (
         sa.select(Village.township_code, sa.func.count().label("n"))
         .group_by(Village.township_code)
@@ -24,16 +32,20 @@ def get_townships(session):
     rows = session.execute(
         sa.select(Township, sa.func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.township_code == Township.code)
+        .where(_matching(text, Township.name, Township.code) if text else sa.true())
         .order_by(Township.code)
     ).all()
     return [{"code": t.code, "name": t.name, "kind": t.kind, "villages": n} for t, n in rows]
 
 
-def get_villages(session, *, township_code=None):
-    """Villages, optionally of one township, in code order."""
+def get_villages(session, *, township_code=None, text=None):
+    """Villages, optionally of one township and/or whose name or code holds `text`, in
+    code order."""
     query = sa.select(Village).order_by(Village.code)
     if township_code is not None:
         query = query.where(Village.township_code == township_code)
+    if text:
+        query = query.where(_matching(text, Village.name, Village.code))
     return session.scalars(query).all()
 
 
@@ -73,11 +85,17 @@ def upsert_village(session, *, code, name, kind, township_code, placeholder_name
     return "updated"
 
 
-def get_advisors(session, *, active=None):
-    """Advisors in id order, optionally only the active (or inactive) ones."""
+def get_advisors(session, *, active=None, text=None, phones_searched=False):
+    """Advisors in id order, optionally only the active (or inactive) ones, and/or those
+    whose name, law firm or licence (and phone, for a caller who sees phones) holds `text`."""
     query = sa.select(Advisor).order_by(Advisor.id)
     if active is not None:
         query = query.where(Advisor.active.is_(active))
+    if text:
+        columns = [Advisor.name, Advisor.law_firm, Advisor.licence_no]
+        # A caller who sees masked phones must not find the hidden digits by searching.
+        columns += [Advisor.phone] if phones_searched else []
+        query = query.where(_matching(text, *columns))
     return session.scalars(query).all()
 
 
@@ -115,6 +133,7 @@ def update_advisor(session, *, advisor_id, version, **changes):
             409,
             f"Advisor {advisor_id} was changed meanwhile (version {advisor.version}); reload it.",
             code="stale_version",
+            current=AdvisorRead().dump(advisor),
         )
     if "licence_no" in changes and _licence_taken(session, changes["licence_no"], advisor_id):
         raise ApiError(409, f"Licence {changes['licence_no']} is already registered.")

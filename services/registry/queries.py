@@ -21,6 +21,22 @@ def advisor_on(session, *, village_code, day):
     )
 
 
+def timeline(session, *, village_code, day):
+    """A village's assignments, oldest first, each with its advisor and whether it is in
+    force on `day`: ONE query."""
+    rows = session.execute(
+        sa.select(Assignment, Advisor)
+        .join(Advisor, Advisor.id == Assignment.advisor_id)
+        .where(Assignment.village_code == village_code)
+        .order_by(Assignment.valid_from, Assignment.id)
+    ).all()
+    return [
+        {"id": a.id, "valid_from": a.valid_from, "valid_to": a.valid_to,
+         "in_force": a.covers(day), "advisor": advisor}
+        for a, advisor in rows
+    ]  # fmt: skip
+
+
 def villages_of(session, *, advisor_id, day):
     """The codes of the villages an advisor serves on a day, sorted."""
     return session.scalars(

@@ -7,21 +7,21 @@ from marshmallow import ValidationError, fields, validate
 
 from services.registry.models import TOWNSHIP_KINDS, VILLAGE_KINDS
 from shared.auth import current_principal
-from shared.input_schema import InputSchema, plausible_day, storable
+from shared.input_schema import InputSchema, Pattern, plausible_day, storable
 from shared.masking import mask_phone
 from shared.record_schemas import version_field
 
 LANGUAGES = ("ug", "zh", "kk", "ky", "ru", "en")
 # 律师执业证号: 17 digits — category, 6-digit region, 4-digit year, type, gender, serial.
 LICENCE = re.compile(r"^1\d{6}(19|20)\d{2}\d{6}$")
-PHONE = validate.Regexp(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", error="Not a phone number.")
-VILLAGE_CODE = validate.Regexp(r"^\d{12}$", error="Must be a 12-digit division code.")
-TOWNSHIP_CODE = validate.Regexp(r"^\d{9}$", error="Must be a 9-digit division code.")
+PHONE = Pattern(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", error="Not a phone number.")
+VILLAGE_CODE = Pattern(r"^\d{12}$", error="Must be a 12-digit division code.")
+TOWNSHIP_CODE = Pattern(r"^\d{9}$", error="Must be a 9-digit division code.")
 
 
 def validate_licence(value):
     """Check the form of a practising-licence number (执业证号)."""
-    if not LICENCE.match(value):
+    if not LICENCE.fullmatch(value):
         raise ValidationError("Must be a 17-digit practising-licence number (执业证号).")
 
 
@@ -37,11 +37,26 @@ class VillageRead(ma.Schema):
     name = fields.String()
     kind = fields.String(validate=validate.OneOf(VILLAGE_KINDS))
     township_code = fields.String()
+    township_name = fields.String(attribute="township.name")
     placeholder_name = fields.Boolean()
+
+
+def search_field(what):
+    """`q`: a piece of text to look for (a name or a code), at most 50 characters."""
+    return fields.String(
+        data_key="q",
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": f"Only {what} holding this text."},
+    )
+
+
+class TownshipQuery(ma.Schema):
+    text = search_field("townships whose name or code is")
 
 
 class VillageQuery(ma.Schema):
     township = fields.String(validate=TOWNSHIP_CODE)
+    text = search_field("villages whose name or code is")
 
 
 class DateQuery(ma.Schema):
@@ -104,6 +119,7 @@ class AdvisorRead(ma.Schema):
 
 class AdvisorQuery(ma.Schema):
     active = fields.Boolean()
+    text = search_field("advisors whose name, law firm, licence number or phone is")
 
 
 class AssignmentCreate(InputSchema):
@@ -133,6 +149,20 @@ class AssignmentMade(ma.Schema):
 class AssignmentQuery(ma.Schema):
     village = fields.String(validate=VILLAGE_CODE)
     advisor = fields.Integer(validate=storable())
+
+
+class TimelineEntry(ma.Schema):
+    id = fields.Integer(metadata={"description": "The assignment's id (to end it)."})
+    valid_from = fields.Date(data_key="from")
+    valid_to = fields.Date(data_key="to", allow_none=True)
+    in_force = fields.Boolean(metadata={"description": "In force on `date`."})
+    advisor = fields.Nested(AdvisorRead)
+
+
+class VillageTimeline(ma.Schema):
+    village = fields.Nested(VillageRead)
+    date = fields.Date()
+    assignments = fields.List(fields.Nested(TimelineEntry))
 
 
 class VillagesOfAdvisor(ma.Schema):

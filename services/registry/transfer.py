@@ -34,23 +34,41 @@ COLUMNS = {
 }  # fmt: skip
 
 
+# A file with more problems than this is answered with the first ones: a sheet of empty
+# cells gave a 40 MB answer, and no one fixes a file from its thousandth error.
+MAX_ERRORS = 200
+SHOWN_ROWS = 50
+
+
 class RowErrors:
-    """Every problem of a file, by spreadsheet row and field."""
+    """Every problem of a file (the first MAX_ERRORS), by spreadsheet row and field."""
 
     def __init__(self):
         self.fields = {}
+        self.rows = set()
+        self.more = 0
 
     def add(self, row, field, message):
-        self.fields.setdefault(f"{row}.{field}", []).append(message)
+        self.rows.add(row)
+        key = f"{row}.{field}"
+        if key not in self.fields and len(self.fields) >= MAX_ERRORS:
+            self.more += 1
+            return
+        self.fields.setdefault(key, []).append(message)
 
     def has_row(self, row):
-        return any(key.split(".")[0] == str(row) for key in self.fields)
+        return row in self.rows
 
     def raise_if_any(self):
         if self.fields:
-            rows = sorted({int(key.split(".")[0]) for key in self.fields if key[0].isdigit()})
-            listed = ", ".join(map(str, rows)) or "the header"
-            raise ApiError(422, f"Nothing was stored: fix rows {listed}.", fields=self.fields)
+            rows = sorted(row for row in self.rows if isinstance(row, int))
+            listed = ", ".join(map(str, rows[:SHOWN_ROWS])) or "the header"
+            if len(rows) > SHOWN_ROWS:
+                listed += f" and {len(rows) - SHOWN_ROWS} more"
+            fields = self.fields
+            if self.more:
+                fields = fields | {"file": [f"{self.more} more problems not listed."]}
+            raise ApiError(422, f"Nothing was stored: fix rows {listed}.", fields=fields)
 
 
 def _records(kind, header, rows, errors):
@@ -160,7 +178,7 @@ def import_advisors(session, header, rows):
     errors, seen, clean = RowErrors(), {}, []
     for row, r in _records("advisors", header, rows, errors):
         _required(r, row, errors, "licence_no", "name", "phone", "law_firm")
-        if r["licence_no"] and not LICENCE.match(r["licence_no"]):
+        if r["licence_no"] and not LICENCE.fullmatch(r["licence_no"]):
             errors.add(row, "licence_no", "Must be a 17-digit practising-licence number.")
         if r["licence_no"] in seen:
             errors.add(row, "licence_no", f"Also on row {seen[r['licence_no']]}.")
@@ -253,9 +271,14 @@ def import_file(session, *, kind, header, rows):
     return {"kind": kind, "rows": len(rows)} | IMPORTERS[kind](session, header, rows)
 
 
+def header_of(kind):
+    """The Chinese header of a kind's sheet, in the import format."""
+    return [label for _field, label in COLUMNS[kind]]
+
+
 def export_rows(session, *, kind, mask_phone=None):
     """The Chinese header and the rows of a kind, in the import format."""
-    header = [label for _field, label in COLUMNS[kind]]
+    header = header_of(kind)
     if kind == "villages":
         rows = [[v.township_code, v.township.name, v.code, v.name,
                  "村" if v.kind == "village" else "社区", "是" if v.placeholder_name else "否"]

@@ -5,7 +5,7 @@ from flask import Response
 from flask.views import MethodView
 
 from services.registry.spreadsheets import FORMATS, read_table, write_table
-from services.registry.transfer import COLUMNS, export_rows, import_file
+from services.registry.transfer import COLUMNS, export_rows, header_of, import_file
 from shared.auth import current_principal
 from shared.blueprint import Blueprint
 from shared.db import get_db
@@ -51,6 +51,25 @@ class Import(MethodView):
         return import_file(session, kind=kind, header=header, rows=rows)
 
 
+def _file(header, rows, file_format, name):
+    return Response(
+        write_table(header, rows, file_format),
+        mimetype=FORMATS[file_format],
+        headers={"Content-Disposition": f"attachment; filename={name}.{file_format}"},
+    )
+
+
+@transfer_blp.route("/templates/<kind>")
+class Template(MethodView):
+    @roles_allowed("admin")
+    @transfer_blp.arguments(ExportQuery, location="query")
+    @transfer_blp.response(200, description="An empty CSV or XLSX sheet: the header only.")
+    def get(self, query, kind):
+        """An empty sheet of a table to fill in and import: its Chinese header, no rows."""
+        _known_kind(kind)
+        return _file(header_of(kind), [], query["format"], f"{kind}-template")
+
+
 @transfer_blp.route("/export/<kind>")
 class Export(MethodView):
     @roles_allowed("admin", "leader")
@@ -61,9 +80,4 @@ class Export(MethodView):
         _known_kind(kind)
         masker = None if current_principal().role == "admin" else mask_phone
         header, rows = export_rows(get_db().session, kind=kind, mask_phone=masker)
-        file_format = query["format"]
-        return Response(
-            write_table(header, rows, file_format),
-            mimetype=FORMATS[file_format],
-            headers={"Content-Disposition": f"attachment; filename={kind}.{file_format}"},
-        )
+        return _file(header, rows, query["format"], kind)

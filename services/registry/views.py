@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from services.registry import assignments, directory, queries
 from services.registry import schemas as s
+from shared.auth import current_principal
 from shared.blueprint import Blueprint
 from shared.clock import local_today
 from shared.db import get_db
@@ -26,10 +27,11 @@ def _day(query):
 @blp.route("/townships")
 class Townships(MethodView):
     @roles_allowed(*READ)
+    @blp.arguments(s.TownshipQuery, location="query")
     @blp.response(200, s.TownshipRead(many=True))
-    def get(self):
-        """The county's townships, each with its number of villages."""
-        return directory.get_townships(_session())
+    def get(self, query):
+        """The county's townships (or those matching `q`), each with its number of villages."""
+        return directory.get_townships(_session(), text=query.get("text"))
 
 
 @blp.route("/villages")
@@ -38,8 +40,10 @@ class Villages(MethodView):
     @blp.arguments(s.VillageQuery, location="query")
     @blp.response(200, s.VillageRead(many=True))
     def get(self, query):
-        """Villages and communities, optionally of one township."""
-        return directory.get_villages(_session(), township_code=query.get("township"))
+        """Villages and communities, optionally of one township and/or matching `q`."""
+        return directory.get_villages(
+            _session(), township_code=query.get("township"), text=query.get("text")
+        )
 
 
 @blp.route("/villages/<code>/advisor")
@@ -55,14 +59,32 @@ class AdvisorOfVillage(MethodView):
         return {"village_code": code, "date": day, "advisor": advisor}
 
 
+@blp.route("/villages/<code>/timeline")
+class TimelineOfVillage(MethodView):
+    @roles_allowed(*READ)
+    @blp.arguments(s.DateQuery, location="query")
+    @blp.response(200, s.VillageTimeline)
+    def get(self, query, code):
+        """A village's advisors over time, oldest first, with the one in force on `date`."""
+        day = _day(query)
+        village = directory.get_village(_session(), code=code)
+        entries = queries.timeline(_session(), village_code=code, day=day)
+        return {"village": village, "date": day, "assignments": entries}
+
+
 @blp.route("/advisors")
 class Advisors(MethodView):
     @roles_allowed(*READ)
     @blp.arguments(s.AdvisorQuery, location="query")
     @blp.response(200, s.AdvisorRead(many=True))
     def get(self, query):
-        """Advisors (phones masked for everyone but admins)."""
-        return directory.get_advisors(_session(), active=query.get("active"))
+        """Advisors, optionally matching `q` (phones masked for everyone but admins)."""
+        return directory.get_advisors(
+            _session(),
+            active=query.get("active"),
+            text=query.get("text"),
+            phones_searched=current_principal().role == "admin",
+        )
 
     @roles_allowed("admin")
     @blp.arguments(s.AdvisorCreate)
@@ -84,6 +106,7 @@ class AdvisorById(MethodView):
     @roles_allowed("admin")
     @blp.arguments(s.AdvisorUpdate(partial=s.ADVISOR_FIELDS))
     @blp.response(200, s.AdvisorRead)
+    @blp.alt_response(409, description="Stale version: `current` holds the advisor as it is now.")
     def patch(self, body, advisor_id):
         """Change an advisor; send the version you read (stale → 409)."""
         advisor = directory.update_advisor(_session(), advisor_id=advisor_id, **body)

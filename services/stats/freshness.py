@@ -2,9 +2,11 @@
 /metrics report from it."""
 
 import time
+from datetime import UTC, datetime
 
 from services.stats.catalogue import FEEDS
 from services.stats.rollup import PREFIX
+from shared.clock import county_time
 
 FRESHNESS = f"{PREFIX}:freshness"
 
@@ -20,7 +22,7 @@ def note_freshness(connection, source, cursor, last_seq):
 
 def freshness_report(connection):
     """Per feed: the sequence applied, entries behind, seconds behind, seconds since the
-    last sync (None before the first)."""
+    last sync and its moment in county time (None before the first)."""
     state = {k.decode(): float(v) for k, v in connection.hgetall(FRESHNESS).items()}
     now = time.time()
     report = {}
@@ -28,10 +30,12 @@ def freshness_report(connection):
         cursor, last = state.get(f"{source}:cursor", 0), state.get(f"{source}:last_seq", 0)
         caught_up = state.get(f"{source}:caught_up_at", now)
         synced = state.get(f"{source}:synced_at")
+        synced_at = None if synced is None else datetime.fromtimestamp(synced, UTC)
         report[source] = {
             "applied_seq": int(cursor),
             "entries_behind": int(max(0, last - cursor)),
             "seconds_behind": 0.0 if cursor >= last else round(now - caught_up, 1),
             "last_sync_seconds_ago": None if synced is None else round(now - synced, 1),
+            "last_sync_at": None if synced_at is None else county_time(synced_at),
         }
     return report

@@ -5,7 +5,6 @@ Plain importable functions taking plain values; they run inside the stats app co
 """
 
 import logging
-import os
 import threading
 import uuid
 from contextlib import contextmanager, suppress
@@ -16,6 +15,7 @@ from redis.exceptions import LockError
 from rq import Queue, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
+from rq.serializers import JSONSerializer
 
 from services.stats import QUEUE_NAME
 from services.stats.catalogue import FEEDS, SOURCES
@@ -33,15 +33,12 @@ from services.stats.rollup import (
     stale_keys,
 )
 from shared import http_client
-from shared.poke import poke_key, request_sync
+from shared.errors import ApiError
+from shared.poke import ANNOUNCED, POKE_SECONDS, poke_key
 from shared.redis_client import get_redis
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
-AGGREGATE_READ_TIMEOUT = float(os.environ.get("STATS_AGGREGATE_TIMEOUT", "600"))
-# One sync per source (and one rebuild) at a time. The lock is short and kept alive by a
-# thread while the job runs, so a killed worker's lock lapses after this long.
-LOCK_SECONDS = int(os.environ.get("STATS_LOCK_SECONDS", "30"))
 
 
 def feed_page(source, after, limit=PAGE_SIZE):
@@ -49,9 +46,41 @@ def feed_page(source, after, limit=PAGE_SIZE):
     return http_client.get_json(source, "/feed", params={"after": after, "limit": limit})
 
 
+def stats_queue(connection):
+    """The stats queue. Its jobs are JSON (a function's name and plain arguments), never
+    pickles: reading a job runs no code, and the worker runs only the functions it knows."""
+    return Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+
+
+def _queued_key(source):
+    return f"{PREFIX}:poke:queued:{source}"
+
+
+def request_sync(connection, source):
+    """Queue a sync of `source` unless one is already queued; True when one was queued."""
+    if connection.set(_queued_key(source), "1", nx=True, ex=POKE_SECONDS):
+        stats_queue(connection).enqueue(sync_source, source, job_timeout=600)
+        return True
+    return False
+
+
+def take_announced(connection, timeout):
+    """Wait up to `timeout` seconds for a recording service's announcement of a changed
+    feed (shared.poke) and queue its sync; the source's name, or None."""
+    announced = connection.brpop([ANNOUNCED], timeout=timeout)
+    if announced is None:
+        return None
+    source = announced[1].decode()
+    if source in FEEDS:  # a name we do not follow is dropped, never run
+        request_sync(connection, source)
+        return source
+    log.warning("dropped an announcement of a feed we do not follow: %r", source[:40])
+    return None
+
+
 def start_rebuild(connection):
     """Queue a rebuild job (an admin's ask); return the job, whose meta shows progress."""
-    return Queue(QUEUE_NAME, connection=connection).enqueue(rebuild, job_timeout=3600)
+    return stats_queue(connection).enqueue(rebuild, job_timeout=3600)
 
 
 def enqueue_rebuild(connection):
@@ -65,7 +94,7 @@ def enqueue_rebuild(connection):
 def rebuild_job(connection, job_id):
     """A rebuild job by its id, or None when there is no such job."""
     try:
-        return Job.fetch(job_id, connection=connection)
+        return Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
     except NoSuchJobError:
         return None
 
@@ -73,14 +102,16 @@ def rebuild_job(connection, job_id):
 @contextmanager
 def exclusive(connection, name):
     """Hold the lock `name` while the block runs, renewing it; yield False if it is taken."""
-    lock = connection.lock(f"{PREFIX}:lock:{name}", timeout=LOCK_SECONDS, thread_local=False)
+    # short and kept alive by a thread while the job runs: a killed worker's lock lapses
+    seconds = current_app.config["STATS_LOCK_SECONDS"]
+    lock = connection.lock(f"{PREFIX}:lock:{name}", timeout=seconds, thread_local=False)
     if not lock.acquire(blocking=False):
         yield False
         return
     stopped = threading.Event()
 
     def renew():
-        while not stopped.wait(LOCK_SECONDS / 3):
+        while not stopped.wait(seconds / 3):
             try:
                 lock.reacquire()
             except (redis.RedisError, LockError):
@@ -121,7 +152,10 @@ def _start_from_aggregate(connection, ns, name):
         "/feed/aggregate",
         params={"grouping": aggregate_groupings(source)},
         # Summing millions of records takes a while; a feed page does not.
-        timeout=(current_app.config["HTTP_CONNECT_TIMEOUT"], AGGREGATE_READ_TIMEOUT),
+        timeout=(
+            current_app.config["HTTP_CONNECT_TIMEOUT"],
+            current_app.config["STATS_AGGREGATE_TIMEOUT"],
+        ),
         missing_ok=True,
     )
     if body is None:
@@ -133,7 +167,8 @@ def _start_from_aggregate(connection, ns, name):
 def sync_source(source):
     """Bring the live figures up to date with one source's feed (one sync per source)."""
     connection = get_redis()
-    connection.delete(poke_key(source))  # a poke from now on queues the next sync
+    # An announcement or a tick from now on queues the next sync.
+    connection.delete(poke_key(source), _queued_key(source))
     with exclusive(connection, source) as held:
         if not held:
             return "busy"
@@ -141,8 +176,14 @@ def sync_source(source):
         if ns is None:
             enqueue_rebuild(connection)
             return "missing"
-        applied, last_seq = _catch_up(connection, ns, source)
+        try:
+            applied, last_seq = _catch_up(connection, ns, source)
+        except ApiError as exc:  # not up yet, or down: the next tick tries again
+            log.warning("sync of %s postponed: %s", source, exc.message)
+            return "unreachable"
         note_freshness(connection, source, cursor_of(connection, ns, source), last_seq)
+        if applied:
+            log.info("applied %d %s feed entries", applied, source)
         return applied
 
 
@@ -167,9 +208,17 @@ def rebuild(on_progress=None):
             if on_progress is not None:
                 on_progress(source, seq, last_seq)
 
-        for feed in FEEDS:
-            _start_from_aggregate(connection, ns, feed)
-            _catch_up(connection, ns, feed, progress)
+        try:
+            for feed in FEEDS:
+                _start_from_aggregate(connection, ns, feed)
+                _catch_up(connection, ns, feed, progress)
+        except ApiError as exc:  # a source not up yet, or down: the next tick asks again
+            log.warning("rebuild postponed: %s", exc.message)
+            _delete(connection, namespace_keys(connection, ns))
+            if job is not None:
+                job.meta["postponed"] = exc.message
+                job.save_meta()
+            return "unreachable"
         old = current_namespace(connection)
         connection.set(CURRENT, ns)
         if old and old != ns:

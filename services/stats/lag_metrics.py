@@ -2,10 +2,9 @@
 
 import redis
 from prometheus_client.core import GaugeMetricFamily
-from rq import Queue
 
-from services.stats import QUEUE_NAME
 from services.stats.freshness import freshness_report
+from services.stats.jobs import stats_queue
 
 
 class LagCollector:
@@ -17,7 +16,7 @@ class LagCollector:
     def collect(self):
         try:
             report = freshness_report(self.connection)
-            depth = Queue(QUEUE_NAME, connection=self.connection).count
+            depth = stats_queue(self.connection).count
         except redis.RedisError:
             return
         behind = GaugeMetricFamily(

@@ -9,7 +9,7 @@ from marshmallow import validate
 
 from services.stats.catalogue import DIMENSIONS, METRICS
 from shared.clock import CountyTime
-from shared.input_schema import InputSchema, plausible_day
+from shared.input_schema import InputSchema, Pattern, plausible_day
 
 _PERIOD_SHAPE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _PLAUSIBLE_DAY = plausible_day()
@@ -26,13 +26,13 @@ def existing_period(value):
     _PLAUSIBLE_DAY(first_day)  # its first day in the years every request's dates keep to
 
 
-AREA = validate.Regexp(r"^(county|township:\d{9}|village:\d{12})$")
+AREA = Pattern(r"^(county|township:\d{9}|village:\d{12})$")
 METRIC = validate.OneOf(METRICS)
 
 
 class YearQuery(ma.Schema):
     year = ma.fields.String(
-        required=True, validate=[validate.Regexp(r"^\d{4}$", error="Use YYYY."), existing_period]
+        required=True, validate=[Pattern(r"^\d{4}$", error="Use YYYY."), existing_period]
     )
 
 
@@ -65,6 +65,21 @@ class TrendQuery(YearQuery, SheetChoice):
 class RankingQuery(SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
+
+
+class RebuildJobRead(ma.Schema):
+    """A rebuild job as its admin polls it: RQ's state, how far it got, and when."""
+
+    job_id = ma.fields.String(attribute="id")
+    state = ma.fields.Function(lambda job: job.get_status())
+    progress = ma.fields.Function(lambda job: job.meta.get("progress"))
+    postponed = ma.fields.Function(
+        lambda job: job.meta.get("postponed"),
+        metadata={"description": "Why it stopped early (a source did not answer), or null."},
+    )
+    enqueued_at = CountyTime()
+    started_at = CountyTime()
+    ended_at = CountyTime()
 
 
 class ReportRead(ma.Schema):

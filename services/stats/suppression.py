@@ -4,7 +4,8 @@ are shown as "<5", so that a figure cannot point at the one family in a village 
 about a divorce. Admins see every count.
 
 A suppressed row keeps its keys (metric, area, breakdown, names, records) and answers
-`value: null, suppressed: true, shown: "<5"`. Suppression is complementary: within one
+`value: null, suppressed: true, shown: "<5"` (in /figures, /ranking and a village's
+/trend, and so in their spreadsheets). Suppression is complementary: within one
 breakdown, whose rows add up to a total that is shown elsewhere, one suppressed row alone
 could be worked out by subtracting the others from the total, so a second row (the
 smallest other) is suppressed with it. Where there is no other row (a village whose only
@@ -85,4 +86,26 @@ def as_seen_by(principal, connection, metric, period, area, dimension, rows):
         hidden = complemented(rows, primary)
     else:
         hidden = set()
+    return [_hidden(row, below) if i in hidden else row for i, row in enumerate(rows)]
+
+
+def trend_as_seen_by(principal, connection, metric, year, area, rows):
+    """A village's months as `principal` may see them. The months add up to the year's
+    total: when that total is hidden, every month is (or they would add up to it);
+    otherwise a month that gives itself away is hidden, with a complement."""
+    if principal.role != "leader" or METRICS[metric][0] is not CONSULTATIONS:
+        return rows
+    if area_level(area) is not VILLAGE:
+        return rows
+    sensitive, below = _settings()
+    if villages_giving_away(connection, year, [area], sensitive, below):
+        hidden = {i for i, row in enumerate(rows) if row["value"]}
+    else:
+        giving_away = {
+            i
+            for i, row in enumerate(rows)
+            if 0 < row["value"] < below
+            and villages_giving_away(connection, row["period"], [area], sensitive, below)
+        }
+        hidden = complemented(rows, giving_away)
     return [_hidden(row, below) if i in hidden else row for i, row in enumerate(rows)]

@@ -71,9 +71,12 @@ class Trend(MethodView):
     @blp.response(200)
     @blp.doc(responses=AS_XLSX)
     def get(self, query):
-        """A metric month by month through a year."""
+        """A metric month by month through a year (for leaders, a village's months that
+        would show a small count of sensitive consultations as "<5")."""
         metric, year, area = query["metric"], query["year"], query["area"]
-        rows = figures.monthly_trend(get_redis(), metric, year, area)
+        connection, principal = get_redis(), current_principal()
+        rows = figures.monthly_trend(connection, metric, year, area)
+        rows = suppression.trend_as_seen_by(principal, connection, metric, year, area, rows)
         name = f"trend-{metric}-{year}-{area.replace(':', '-')}"
         return _answered(query, rows, f"{name}.xlsx", f"{year} {metric}")
 
@@ -180,10 +183,10 @@ class Rebuild(MethodView):
 @blp.route("/rebuild/<job_id>")
 class RebuildStatus(MethodView):
     @roles_allowed("admin")
-    @blp.response(200)
+    @blp.response(200, s.RebuildJobRead)
     def get(self, job_id):
         """A rebuild job's state and progress (source, sequence reached, last sequence)."""
         job = jobs.rebuild_job(get_redis(), job_id)
         if job is None:
             raise ApiError(404, f"There is no job {job_id}.")
-        return {"job_id": job.id, "state": job.get_status(), "progress": job.meta.get("progress")}
+        return job

@@ -1,6 +1,7 @@
 """The field app in a real browser (Debian's chromium under Playwright) against the real
 stack: the Moyu registry, both recording services, stats with its worker, the gateway."""
 
+import os
 import shutil
 import sys
 import time
@@ -26,7 +27,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # the UI language: date and time inputs show in Chinese order
 ]
+# A phone in China: date and time inputs in Chinese order (2026/12/02 08:22, 年/月/日),
+# which chromium takes from the process's locale (and its zh-CN pak, chromium-l10n).
+CHINESE_BROWSER_ENV = dict(os.environ, LANG="zh_CN.UTF-8", LANGUAGE="zh_CN:zh")
 PHONE = {"width": 360, "height": 640}
 ARTIFACTS = REPO_ROOT / "var" / "artifacts" / "browser"
 COMPONENTS = ("registry", "activities", "consultations", "stats", "gateway")
@@ -146,7 +151,9 @@ def browser():
     if not CHROMIUM.exists():
         pytest.fail("chromium is missing: `make test` installs it (deploy/ensure-browser.sh)")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=CHINESE_BROWSER_ENV
+        )
         yield launched
         launched.close()
 

@@ -35,8 +35,9 @@ def tab(page, label):
     page.click(f"nav.tabs button:has-text('{label}')")
 
 
-def new_activity(page, title, headcount=0, venue="村委会", starts=None, ends=None):
-    """Fill the new-activity form and save it on the phone; the check-in screen follows."""
+def new_activity(page, title, headcount=0, venue="村委会", starts=None, ends=None, locate=False):
+    """Fill the new-activity form and save it on the phone; the check-in screen follows.
+    With `locate`, the phone's position is asked for (定位) and shown before saving."""
     tab(page, "新活动")
     page.select_option("select[name=type]", index=1)
     page.fill("input[name=title]", title)
@@ -47,6 +48,9 @@ def new_activity(page, title, headcount=0, venue="村委会", starts=None, ends=
         page.fill("input[name=starts_at]", starts)
         page.fill("input[name=ends_at]", ends or starts)
     page.fill("input[name=headcount]", str(headcount))
+    if locate:
+        page.click("button:has-text('定位')")
+        page.wait_for_selector("small:has-text(',')")  # "lat, lon" instead of 未定位
     page.click("[data-testid=save-activity]")
     page.wait_for_selector("[data-testid=checkin-activity]")
     return page.eval_on_selector("[data-testid=notice]", "node => node.textContent"), activity_key(

@@ -63,3 +63,34 @@ def test_an_uploaded_activity_is_voided_with_a_reason(stack, phone):
     assert (held["status"], held["version"]) == ("void", 2)
     history = stack.api("GET", f"/activities/activities/{key}/history").json()
     assert history[-1]["reason"] == "重复录入"
+
+
+def test_a_correction_then_a_void_made_offline_are_sent_one_after_the_other(stack, phone):
+    """Two changes of one record made offline both read version 1: the void follows the
+    correction (version 2), it is not a conflict with it."""
+    page = open_app(stack.url, phone)
+    log_in(page, "user-staff")
+    wait_for_lookups(page)
+    _, key = new_activity(page, "先更正再作废", headcount=9)
+    wait_for_pending(page, 0)
+    phone.set_offline(True)
+    tab(page, "我的活动")
+    card = page.locator(f"[data-testid=record][data-id='{key}']")
+    card.locator("button:has-text('更正')").click()
+    page.fill("input[name=headcount]", "21")
+    page.click("[data-testid=save-activity]")
+    tab(page, "我的活动")
+    page.once("dialog", lambda dialog: dialog.accept("活动取消"))
+    card.locator("button:has-text('作废')").click()
+    changes = [i for i in stored_items(page) if i.get("record_id") == key]
+    assert sorted((i["kind"], i["data"]["version"]) for i in changes) == [
+        ("correction", 1),
+        ("void", 1),
+    ]
+    phone.set_offline(False)
+    wait_for_kind(page, "void", "uploaded")
+    held = stack.api("GET", f"/activities/activities/{key}").json()
+    assert (held["status"], held["version"], held["headcount"]) == ("void", 3, 21)
+    history = stack.api("GET", f"/activities/activities/{key}/history").json()
+    assert [entry["version"] for entry in history] == [1, 2, 3]
+    assert history[-1]["reason"] == "活动取消"

@@ -17,6 +17,8 @@ from tests.support.accounts import bearer, log_in
 from tests.support.processes import free_port, port_is_free, wait_for
 
 pytestmark = pytest.mark.e2e
+# A first start loads the demo year through the API: about a minute on a quiet machine.
+READY_WITHIN = 360
 
 
 @contextlib.contextmanager
@@ -38,12 +40,32 @@ def launched_stack(tmp_path, **settings):
             start_new_session=True,
         )
         try:
-            wait_for(lambda: b"pufa is ready" in log_path.read_bytes(), 180, "the stack ready")
+            wait_for(
+                lambda: b"pufa is ready" in log_path.read_bytes(), READY_WITHIN, "the stack ready"
+            )
             yield launcher, ports
         finally:
             if launcher.poll() is None:
                 os.killpg(launcher.pid, signal.SIGKILL)
                 launcher.wait()
+
+
+def _process_running(launcher, needle):
+    """The supervisor's child whose command line holds `needle` (a gunicorn master, not
+    one of its workers)."""
+    for process in psutil.Process(launcher.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            supervised = "supervisord" in " ".join(process.parent().cmdline())
+            if supervised and needle in " ".join(process.cmdline()):
+                return process
+    return None
+
+
+def _ready(gateway):
+    try:
+        return requests.get(f"{gateway}/healthz", timeout=5).json()["status"] == "ready"
+    except (requests.RequestException, ValueError):
+        return False
 
 
 def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
@@ -88,17 +110,38 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
 
         wait_for(lambda: attendances() is not None, 30, "the figures built")
         before = attendances()
+        # in December: the demo year closed January to November
+        december = {
+            "starts_at": "2024-12-20T10:00:00+08:00",
+            "ends_at": "2024-12-20T12:00:00+08:00",
+        }
         written = requests.post(
             f"{gateway}/api/v1/activities/activities",
-            json=activity_body(5, township_code="653222100", headcount=61),
+            json=activity_body(5, township_code="653222100", headcount=61) | december,
             headers=staff,
             timeout=10,
         )
         assert written.status_code == 201, written.text
         wait_for(lambda: attendances() == before + 61, 30, "the new attendances counted")
 
+        # A process that dies is started again by the supervisor; the others go on serving.
+        for name in ("services.stats.worker", "services.registry:create_app()"):
+            crashed = _process_running(launcher, name)
+            crashed.kill()
+            crashed.wait(10)
+            assert requests.get(f"{gateway}/api/v1/me", headers=staff, timeout=5).ok
+            wait_for(
+                lambda n=name, old=crashed.pid: (
+                    getattr(_process_running(launcher, n), "pid", old) != old
+                ),
+                30,
+                f"{name} restarted",
+            )
+        wait_for(lambda: _ready(gateway), 60, "every component ready again")
+        assert requests.get(f"{gateway}/api/v1/registry/townships", headers=leader).ok
+
         processes = psutil.Process(launcher.pid).children(recursive=True)
-        assert len(processes) >= 7  # honcho, redis, 4 services, worker, gateway (+ workers)
+        assert len(processes) >= 7  # supervisord, redis, 4 services, worker, gateway (+ workers)
 
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C delivers to the foreground launcher
         assert launcher.wait(timeout=40) == 0

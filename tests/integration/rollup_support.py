@@ -6,11 +6,10 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import requests
-from rq import Queue, SimpleWorker
 
-from services.stats import QUEUE_NAME
 from services.stats import create_app as create_stats
 from services.stats.jobs import tick
+from services.stats.worker import stats_worker
 from shared.auth import issue_token
 from shared.clock import LOCAL_ZONE
 from shared.config import DEMO_TOKEN_SIGNING_KEY
@@ -18,11 +17,19 @@ from shared.redis_client import get_redis
 from tests.support.apps import migrated
 from tests.support.processes import RedisServer, start_recording_services
 
+# Tokens made when a test module is imported must outlive a slow run of the whole suite
+# (a shared machine took 37 minutes): the 15-minute default expired under later modules.
+TEST_TOKEN_TTL = 6 * 3600
+
 
 def bearer(role, **claims):
     """An Authorization header with a token signed by the demo key."""
     token = issue_token(
-        DEMO_TOKEN_SIGNING_KEY, role=role, subject=claims.pop("subject", "1"), **claims
+        DEMO_TOKEN_SIGNING_KEY,
+        role=role,
+        subject=claims.pop("subject", "1"),
+        ttl_seconds=TEST_TOKEN_TTL,
+        **claims,
     )
     return {"Authorization": f"Bearer {token}"}
 
@@ -62,9 +69,7 @@ def drain(stats_app, rounds=3):
         connection = get_redis()
         for _ in range(rounds):
             tick(connection)
-            SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(
-                burst=True
-            )
+            stats_worker(connection).work(burst=True)
 
 
 def all_pages(url, headers, **params):

@@ -60,6 +60,7 @@ TABLE = {
             "/townships",
             "/villages",
             "/villages/{code}/advisor",
+            "/villages/{code}/timeline",
             "/advisors",
             "/advisors/{advisor_id}",
             "/advisors/{advisor_id}/villages",
@@ -74,6 +75,7 @@ TABLE = {
     ("POST", "/api/v1/registry/assignments/{assignment_id}/end"): ({}, signed_in(admin=422)),
     ("POST", "/api/v1/registry/import/{kind}"): (None, signed_in(admin=422)),
     ("GET", "/api/v1/registry/export/{kind}"): (None, signed_in(admin=200, leader=200)),
+    ("GET", "/api/v1/registry/templates/{kind}"): (None, signed_in(admin=200)),
     ("GET", "/api/v1/activities/activities"): (None, signed_in(admin=200, leader=200, staff=200)),
     ("POST", "/api/v1/activities/activities"): ({}, signed_in(admin=422, staff=422)),
     ("POST", "/api/v1/activities/activities/batch"): ({}, signed_in(admin=422, staff=422)),
@@ -94,6 +96,7 @@ TABLE = {
         signed_in(admin=422, staff=422),
     ),
     ("GET", "/api/v1/activities/vocabularies"): (None, signed_in(others=200)),
+    ("GET", "/api/v1/activities/periods"): (None, signed_in(admin=200)),
     **{
         ("POST", f"/api/v1/activities/periods/{path}"): ({}, signed_in(admin=422))
         for path in ("close", "reopen", "exceptions")

@@ -8,6 +8,7 @@ gunicorn processes; the stats worker's jobs run in-process in RQ burst mode.
 
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -381,13 +382,25 @@ def test_every_date_time_the_api_documents_says_its_zone(counted):
     """Walk the services' OpenAPI for the date-times their answers carry (…Read schemas),
     then every such value in real answers must be RFC 3339 with an offset."""
     documented = {}
-    for service in ("activities", "consultations"):
-        doc = requests.get(f"{counted['urls'][service]}/openapi.json", timeout=10).json()
+    docs = [requests.get(f"{counted['urls'][name]}/openapi.json", timeout=10).json()
+            for name in ("activities", "consultations")]  # fmt: skip
+    docs.append(counted["stats"].get("/openapi.json").get_json())
+    for doc in docs:
         for name, schema in doc["components"]["schemas"].items():
             for prop, spec in schema.get("properties", {}).items():
                 if name.endswith("Read") and spec.get("format") == "date-time":
                     documented.setdefault(prop, name)
     assert {"starts_at", "recorded_at", "checked_in_at", "occurred_at", "until"} <= set(documented)
+    assert {"enqueued_at", "started_at", "ended_at"} <= set(documented)
+    started = counted["stats"].post("/rebuild", headers=ADMIN).get_json()
+    drain(counted["app"])
+    job = counted["stats"].get(f"/rebuild/{started['job_id']}", headers=ADMIN).get_json()
+    assert (job["state"], job["postponed"]) == ("finished", None)
+    fresh = counted["stats"].get("/freshness", headers=ADMIN).get_json()
+    for feed, state in fresh.items():
+        synced = datetime.fromisoformat(state["last_sync_at"])
+        assert state["last_sync_at"].endswith("+08:00"), feed
+        assert abs((datetime.now(UTC) - synced).total_seconds()) < 600, feed
     activities = counted["urls"]["activities"]
     listed = all_pages(f"{activities}/activities", ADMIN, **{"from": "2024-01-01"})
     with_checkins = next(a for a in listed if a["checkins"])
@@ -401,7 +414,7 @@ def test_every_date_time_the_api_documents_says_its_zone(counted):
     )  # fmt: skip
     consultations = all_pages(f"{counted['urls']['consultations']}/consultations", ADMIN)
     seen = set()
-    for answer in (listed, checkins, granted, consultations):
+    for answer in (listed, checkins, granted, consultations, job):
         _moments(answer, set(documented), seen)
     assert seen == set(documented)
     assert listed[0]["recorded_at"].endswith("+08:00")

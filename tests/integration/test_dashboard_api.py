@@ -417,6 +417,12 @@ def test_a_village_whose_only_cell_is_small_has_its_total_suppressed_too(small_c
     }
     assert _values(_consultations(small_cells, LEADER, **alone)) == {"all": "<5"}
     assert _values(_consultations(small_cells, ADMIN, **alone)) == {"all": 3}
+    trend = {"metric": "consultations", "year": "2025", **alone}
+    by_admin = _stats(small_cells, "/trend", **trend).get_json()
+    by_leader = _stats(small_cells, "/trend", headers=LEADER, **trend).get_json()
+    assert [row["value"] for row in by_admin] == [1, 1, 1] + [0] * 9
+    # the months add up to the hidden total: the ones with records are hidden too
+    assert [row.get("shown", row["value"]) for row in by_leader] == ["<5"] * 3 + [0] * 9
     township = {"area": "township:653222100", "by": "village"}
     assert _values(_consultations(small_cells, ADMIN, **township)) == {
         "village:653222100001": 15,

@@ -1,5 +1,6 @@
 """The gateway forwards to the services and turns a dead or slow one into 503/504."""
 
+import http.client
 import io
 import socket
 import threading
@@ -64,15 +65,42 @@ def test_gateway_relays_service_errors_unchanged(system):
     assert response.json()["error"]["code"] == "token_missing"
 
 
+def _sent_as_is(port, path, headers):
+    """GET a path exactly as written (requests would resolve its dot segments first)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers=headers)
+        answer = connection.getresponse()
+        return answer.status, answer.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
 def test_gateway_does_not_expose_internal_or_unknown_paths(system, logins):
     gateway = system["gateway"].url
     admin = logins.header("admin")
     for path in ("metrics", "healthz", "readyz"):
         response = requests.get(f"{gateway}/api/v1/registry/{path}", headers=admin, timeout=5)
         assert response.status_code == 404, path
+    # However the path is spelled, an operational endpoint stays inside.
+    for path in ("./metrics", "x/../metrics", "%2e/metrics", "%2E%2E/registry/metrics",
+                 "feed%3F/../../metrics", "metrics%3Fx", "/metrics", "townships/../healthz",
+                 "%2fmetrics", ".%2fmetrics", "x/%2e%2e/metrics", "openapi.json"):  # fmt: skip
+        status, text = _sent_as_is(system["gateway"].port, f"/api/v1/registry/{path}", admin)
+        assert status == 404, path
+        assert "python_gc" not in text and "process_" not in text, path
+    assert requests.get(f"{gateway}/api/v1/registry/townships", headers=admin, timeout=5).ok
     unknown = requests.get(f"{gateway}/api/v1/nowhere/feed", headers=admin, timeout=5)
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "not_found"
+
+
+def test_the_gateways_own_metrics_need_an_operator(system, logins):
+    metrics = f"{system['gateway'].url}/metrics"
+    assert requests.get(metrics, timeout=5).status_code == 401
+    assert requests.get(metrics, headers=logins.header("staff"), timeout=5).status_code == 403
+    shown = requests.get(metrics, headers=logins.header("admin"), timeout=5)
+    assert shown.status_code == 200 and "http_requests_total" in shown.text
 
 
 def test_gateway_health_reports_each_component(system):

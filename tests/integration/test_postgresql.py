@@ -7,22 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from shared.auth import issue_token
-from shared.config import DEMO_TOKEN_SIGNING_KEY
-from tests.integration.rollup_support import activity_body, consultation_body
+from tests.integration.rollup_support import activity_body, bearer, consultation_body
 from tests.support.postgres import PostgresCluster
 from tests.support.processes import (
     RECORDING_SERVICES,
     start_recording_services,
 )
 
-ADMIN = {
-    "Authorization": "Bearer " + issue_token(DEMO_TOKEN_SIGNING_KEY, subject="1", role="admin")
-}
-ADVISOR = {
-    "Authorization": "Bearer "
-    + issue_token(DEMO_TOKEN_SIGNING_KEY, subject="9", role="advisor", scope={"advisor_id": "1"})
-}
+ADMIN = bearer("admin")
+ADVISOR = bearer("advisor", subject="9", scope={"advisor_id": "1"})
 
 
 @pytest.fixture(scope="module")

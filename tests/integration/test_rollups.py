@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from services.stats.jobs import feed_page, rebuild
 from services.stats.rollup import CURRENT, apply_page, current_namespace, cursor_of, keys
+from shared.poke import ANNOUNCED
 from shared.redis_client import get_redis
 from tests.integration.rollup_support import (
     ADMIN,
@@ -252,6 +253,7 @@ def test_a_write_accepted_while_redis_is_down_is_counted_after(world):
     drain(world["stats"])
     redis_server = world["redis"]
     port, data_dir = redis_server.port, redis_server.log_path.parent
+    password = redis_server.password
     redis_server.stop()
     try:
         written = requests.post(
@@ -262,7 +264,7 @@ def test_a_write_accepted_while_redis_is_down_is_counted_after(world):
         )
         assert written.status_code == 201
     finally:
-        world["redis"] = RedisServer(data_dir, port=port)
+        world["redis"] = RedisServer(data_dir, port=port, password=password)
     assert_figures_equal_records(world)
 
 
@@ -336,6 +338,32 @@ def _stored_figures(connection, ns):
     return stored
 
 
+def test_a_write_reaches_the_figures_by_its_announcement_not_the_schedule(world, tmp_path):
+    """With the scheduled catch-up an hour away, the recording service's announcement of
+    its changed feed is what has the worker apply a write: many times, one after another."""
+    drain(world["stats"])
+    env = component_env(
+        tmp_path,
+        world["redis"].url,
+        {
+            **{f"{name.upper()}_URL": url for name, url in world["urls"].items()},
+            "STATS_SYNC_INTERVAL": "3600",
+        },
+    )
+    worker = ManagedProcess(
+        [sys.executable, "-m", "services.stats.worker"], env=env, log_path=tmp_path / "worker.log"
+    )
+    try:
+        sessions = summary(world)["sessions"]
+        for number in range(3):
+            post(world, "activities", "/activities", activity_body(9100 + number))
+            sessions += 1
+            wait_for(lambda: summary(world)["sessions"] == sessions, 20, "the write counted")  # noqa: B023
+    finally:
+        worker.stop(signal.SIGTERM)
+    assert_figures_equal_records(world)
+
+
 def test_a_worker_killed_while_applying_loses_and_doubles_nothing(world, tmp_path):
     """SIGKILL a real worker process in the middle of a big sync, then let syncs resume."""
     drain(world["stats"])
@@ -367,8 +395,8 @@ def test_a_worker_killed_while_applying_loses_and_doubles_nothing(world, tmp_pat
 def test_metrics_show_lag_and_queue_depth_and_the_cli_rebuilds(world):
     drain(world["stats"])
     post(world, "activities", "/activities", activity_body(123))
-    with world["stats"].app_context():  # the poke queues a sync that does not run yet
-        wait_for(lambda: get_redis().llen("rq:queue:stats") >= 1, 5, "the poke")
+    with world["stats"].app_context():  # announced; no worker here to take it up yet
+        wait_for(lambda: get_redis().llen(ANNOUNCED) >= 1, 5, "the announcement")
     body = world["stats"].test_client().get("/metrics").get_data(as_text=True)
     assert "stats_queue_depth" in body and 'stats_entries_behind{source="activities"}' in body
     drain(world["stats"])

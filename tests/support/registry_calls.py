@@ -32,3 +32,8 @@ def watch_registry_calls(app, monkeypatch):
     monkeypatch.setattr(http_client, "get_json", get_json)
     registry_client.forget_cache()
     return calls
+
+
+# What an answer naming its codes asks the registry (in this order), once while the
+# registry is unchanged: shared.registry_client.ask_names.
+NAME_ASKS = [("/townships", False), ("/villages", False), ("/advisors", False)]

@@ -20,7 +20,10 @@ def test_defaults_are_embedded():
     config = load_config("registry", environ={})
     assert config["DATABASE_URL"].startswith("sqlite:///")
     assert config["DATABASE_URL"].endswith("registry/registry.db")
-    assert config["REDIS_URL"] == "redis://127.0.0.1:6390/0"
+    # The embedded Redis, with the password generated for it.
+    assert config["REDIS_URL"].startswith("redis://:") and config["REDIS_URL"].endswith(
+        "@127.0.0.1:6390/0"
+    )
     assert config["SERVICE_URLS"]["stats"] == "http://127.0.0.1:8004"
 
 
@@ -58,6 +61,15 @@ def test_production_accepts_real_keys_and_refuses_the_demo_pii_key():
     assert config["TOKEN_SIGNING_KEY"] == key and config["PII_ENCRYPTION_KEY"] == pii_key
 
 
+@pytest.mark.parametrize("where", ["Production", "prod", "staging", "PRODUCTION", "test", ""])
+def test_anything_but_development_refuses_the_demo_keys(where):
+    with pytest.raises(ConfigError, match="TOKEN_SIGNING_KEY"):
+        load_config("registry", environ={"ENV": where})
+    with pytest.raises(ConfigError, match="PII_ENCRYPTION_KEY"):
+        load_config("registry", environ={"ENV": where, "TOKEN_SIGNING_KEY": "k" * 48})
+    assert load_config("registry", environ={"ENV": "development"})["ENV_NAME"] == "development"
+
+
 def test_short_keys_are_refused():
     with pytest.raises(ConfigError, match="32 bytes"):
         load_config("registry", environ={"TOKEN_SIGNING_KEY": "short"})
@@ -78,3 +90,12 @@ def test_a_production_process_missing_its_database_refuses_to_start(tmp_path, re
     env.pop("CONSULTATIONS_DATABASE_URL", None)
     with pytest.raises(RuntimeError, match="CONSULTATIONS_DATABASE_URL"):
         ServiceProcess("consultations", env=env, var_dir=tmp_path)
+
+
+def test_the_stats_worker_s_settings_are_read_with_the_rest():
+    """Read once, into the stats component's settings; no other component carries them."""
+    environ = {"STATS_SYNC_INTERVAL": "0.5", "STATS_LOCK_SECONDS": "7"}
+    config = load_config("stats", environ=environ)
+    assert (config["STATS_SYNC_INTERVAL"], config["STATS_LOCK_SECONDS"]) == (0.5, 7)
+    assert config["STATS_AGGREGATE_TIMEOUT"] == 600
+    assert "STATS_LOCK_SECONDS" not in load_config("activities", environ=environ)

@@ -71,3 +71,15 @@ def test_a_body_nested_too_deeply_is_a_400_in_shape(client, auth_header):
     headers = auth_header("admin") | {"Content-Type": "application/json"}
     response = client.post("/advisors", data="[" * 100_000 + "]" * 100_000, headers=headers)
     assert_shared_shape(response, 400, "bad_request")
+
+
+def test_the_api_document_describes_errors_as_they_are_answered(client, auth_header):
+    document = client.get("/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    error = schemas["Error"]
+    assert error["required"] == ["error"]
+    detail = schemas[error["properties"]["error"]["$ref"].rsplit("/", 1)[-1]]
+    answered = client.get("/advisors/abc", headers=auth_header("admin")).get_json()
+    assert set(answered) == set(error["properties"])
+    assert set(answered["error"]) <= set(detail["properties"])
+    assert set(detail["required"]) <= set(answered["error"])

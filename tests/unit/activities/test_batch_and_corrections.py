@@ -48,6 +48,11 @@ def test_a_mixed_batch_answers_per_item_and_stores_the_valid(api, staff, make_ac
     assert results[3]["fields"] == {
         "audience": ["须为以下之一:public, students, enterprises, cadres, enforcement_staff。"]
     }
+    # the item's message says which fields to fix, not just that it is not valid
+    assert (results[3]["message"], results[6]["message"]) == (
+        "以下内容有误:audience。",
+        "没有这个活动,请先上传活动。",
+    )
     assert answer.get_json()["summary"]["created"] == 2
     # Written as it is: exactly what the documented schema says.
     assert BatchAnswer().dump(answer.get_json()) == answer.get_json()

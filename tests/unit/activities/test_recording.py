@@ -7,7 +7,7 @@ import pytest
 
 from shared import aggregates, registry_client
 from tests.support.processes import wait_for
-from tests.support.registry_calls import watch_registry_calls
+from tests.support.registry_calls import NAME_ASKS, watch_registry_calls
 from tests.unit.activities.conftest import OTHER_TOWNSHIP
 
 
@@ -279,7 +279,8 @@ def test_the_registry_is_asked_before_the_write_lock_is_taken(
     registry_client.forget_cache()
     answer = api.post("/activities/batch", json={"items": items}, headers=staff)
     assert answer.get_json()["summary"]["created"] == 2
-    assert calls == [("/villages", False), ("/villages", False)]
+    # the check's ask, the names of the one answer, then the batch's check
+    assert calls == [("/villages", False), *NAME_ASKS, ("/villages", False)]
 
 
 def test_a_correction_asks_the_registry_before_the_write_lock_too(
@@ -292,4 +293,4 @@ def test_a_correction_asks_the_registry_before_the_write_lock_too(
     answer = api.put(f"/activities/{body['id']}", json=correction | {"version": 1, "headcount": 90},
                      headers=staff)  # fmt: skip
     assert (answer.status_code, answer.get_json()["headcount"]) == (200, 90)
-    assert calls == [("/villages", False)]
+    assert calls == [("/villages", False), *NAME_ASKS]

@@ -9,7 +9,7 @@ from shared.db import get_db
 from shared.input_schema import NOT_UNICODE
 from shared.messages import EXACT
 from shared.recording import Recorder
-from tests.support.registry_calls import watch_registry_calls
+from tests.support.registry_calls import NAME_ASKS, watch_registry_calls
 from tests.unit.consultations.conftest import id_number
 
 
@@ -179,11 +179,8 @@ def test_the_registry_is_asked_before_the_write_lock_is_taken(
         "created",
         "invalid",
     ]
-    assert sorted(calls) == [
-        ("/advisors/1/villages", False),
-        ("/advisors/1/villages", False),
-        ("/villages", False),
-    ]
+    # one ask of the advisor's assignments serves both days
+    assert sorted(calls) == [("/assignments", False), ("/villages", False)]
 
 
 def test_an_advisors_correction_asks_the_registry_before_the_write_lock(
@@ -196,7 +193,8 @@ def test_an_advisors_correction_asks_the_registry_before_the_write_lock(
     answer = api.put(f"/consultations/{body['id']}", json=correction | {"version": 1,
                      "advice": "先协商"}, headers=advisor())  # fmt: skip
     assert (answer.status_code, answer.get_json()["version"]) == (200, 2)
-    assert sorted(calls) == [("/advisors/1/villages", False), ("/villages", False)]
+    # the checks' asks, then the names the answer carries beside its codes
+    assert sorted(calls) == sorted([("/assignments", False), ("/villages", False), *NAME_ASKS])
 
 
 def test_a_resident_name_that_is_not_valid_unicode_is_refused(api, advisor, make_consultation):
@@ -222,7 +220,8 @@ def test_a_second_write_asks_the_registry_nothing(
     for _ in range(2):
         answer = api.post("/consultations", json=make_consultation(), headers=advisor())
         assert answer.status_code == 201
-    assert sorted(path for path, _locked in calls) == ["/advisors/1/villages", "/villages"]
+    asked = ["/assignments", "/villages"] + [path for path, _locked in NAME_ASKS]
+    assert sorted(path for path, _locked in calls) == sorted(asked)
 
 
 def test_a_consultation_is_recorded_under_the_recorder_s_caller(

@@ -5,7 +5,10 @@ import time
 import pytest
 
 from gateway import create_app
+from gateway.accounts.throttle import pair_key
 from tests.support.apps import migrated
+
+ADDRESS = "127.0.0.1"  # the test client's
 
 
 def test_failed_logins_slow_then_lock_an_account(gw, make_account, login):
@@ -21,7 +24,7 @@ def test_failed_logins_slow_then_lock_an_account(gw, make_account, login):
 
 def test_a_locked_account_stays_locked(gw, make_account, login, redis_server):
     make_account("amina")
-    redis_server.client.hset("login-fail:account:amina", mapping={"n": 10, "t": time.time()})
+    redis_server.client.hset(pair_key("amina", ADDRESS), mapping={"n": 10, "t": time.time()})
     locked = login("amina")
     assert locked.status_code == 429
     assert 800 < int(locked.headers["Retry-After"]) <= 901
@@ -37,7 +40,29 @@ def test_a_success_clears_the_account_failures(gw, make_account, login, redis_se
     make_account("amina")
     login("amina", "wrong-password")
     assert login("amina").status_code == 200
-    assert not redis_server.client.exists("login-fail:account:amina")
+    assert not redis_server.client.exists(pair_key("amina", ADDRESS))
+
+
+def test_locking_an_account_out_at_one_address_leaves_it_open_at_another(gw, make_account, login):
+    make_account("root", role="admin")
+    attacker = {"environ_base": {"REMOTE_ADDR": "10.9.9.9"}}
+    answers = [login("root", "guess", **attacker).status_code for _ in range(12)]
+    assert answers[:4] == [401] * 4 and set(answers[4:]) == {429}
+    assert login("root", **attacker).status_code == 429
+    assert login("root", environ_base={"REMOTE_ADDR": "10.1.1.1"}).status_code == 200
+
+
+def test_a_disabled_account_answers_as_a_wrong_password_does(gw, make_account, login):
+    make_account("root", role="admin")
+    target = make_account("amina")
+    admin = login("root").get_json()["access_token"]
+    gw.post(f"/api/v1/accounts/{target}/disable", headers={"Authorization": f"Bearer {admin}"})
+    right, wrong = login("amina"), login("amina", "wrong-password")
+    assert right.status_code == wrong.status_code == 401
+    shown = [
+        (a.get_json()["error"]["code"], a.get_json()["error"]["message"]) for a in (right, wrong)
+    ]
+    assert shown[0] == shown[1]
 
 
 @pytest.fixture

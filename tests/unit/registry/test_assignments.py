@@ -56,7 +56,7 @@ def test_same_day_start_is_a_clash_naming_it(registry, fresh_village, new_adviso
     clash = assign(second, "2024-02-01")
     assert clash.status_code == 409
     message = clash.get_json()["error"]["message"]
-    assert f"法律顾问 {first} 派驻" in message and "2024-02-01" in message
+    assert f"(编号 {first})派驻(2024-02-01 至 长期" in message
 
 
 def test_back_dated_overlap_is_refused_but_a_gap_is_fine(

@@ -1,14 +1,14 @@
 """Check-ins keep a keyed fingerprint of the person's reference across activities, for
 unique reach (人数); none for a check-in made without a reference.
 
-Revision ID: activities_0004
+Revision ID: activities_0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "activities_0004"
-down_revision = "activities_0003"
+revision = "activities_0005"
+down_revision = "activities_0004"
 
 
 def upgrade():
