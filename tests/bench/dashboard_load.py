@@ -90,6 +90,7 @@ def run():
         "RATE_LIMIT_PER_CALLER": "1000000 per minute",
         "ACCESS_TOKEN_TTL": "3600",
         "STATS_SYNC_INTERVAL": "1",
+        "HTTP_READ_TIMEOUT": "30",  # the demo year's 500-item batches, on a shared machine
     }
     started, env = start_system(var_dir, redis.url, COMPONENTS, **settings)
     worker = ManagedProcess(

@@ -47,9 +47,10 @@ def menu_entries(page):
     ]
 
 
-def open_dashboard(page, stack_url, year):
-    """The dashboard of `year`, every figure on it read."""
-    page.goto(f"{stack_url}/console/dashboard?year={year}")
+def open_dashboard(page, stack_url, year, **query):
+    """The dashboard of `year` (and its other `query` parameters), every figure on it read."""
+    asked = "".join(f"&{name}={value}" for name, value in query.items())
+    page.goto(f"{stack_url}/console/dashboard?year={year}{asked}")
     page.wait_for_selector("[data-testid=dashboard][data-loaded=yes]", timeout=60_000)
 
 

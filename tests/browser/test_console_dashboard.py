@@ -107,6 +107,24 @@ def test_a_click_on_a_bar_lists_exactly_the_records_of_that_figure(demo_stack, l
     assert ranking[0]["area_name"] in leader_page.text_content("[data-testid=records-table]")
 
 
+def test_a_filter_on_the_list_narrows_it_to_that_figure(demo_stack, leader_page):
+    year = demo_stack.year
+    click_bar(leader_page, "trend", 4)  # May
+    drilled(leader_page)
+    by_type = api(demo_stack, f"/stats/figures?metric=sessions&period={year}-05&by=type")
+    chosen = by_type[-1]  # the smallest
+    leader_page.click("[data-filter=type]")
+    leader_page.click(f".el-select-dropdown__item:visible:has-text('{chosen['breakdown_name']}')")
+    leader_page.click(".drill-filters button[type=submit]")
+    leader_page.wait_for_selector("text=已改变筛选条件")
+    assert drilled(leader_page)[0] == chosen["value"]
+    types = leader_page.eval_on_selector_all(
+        "[data-testid=records-table] .el-table__body tr td:nth-child(3)",
+        "cells => [...new Set(cells.map((cell) => cell.textContent.trim()))]",
+    )
+    assert types == [chosen["breakdown_name"]]
+
+
 def test_a_card_lists_its_records_and_a_record_opens_its_history(demo_stack, leader_page, shots):
     summary = api(demo_stack, f"/stats/summary?year={demo_stack.year}")
     leader_page.click("[data-testid=card-cadre_attendances]")
@@ -131,6 +149,40 @@ def test_a_leader_sees_residents_masked_as_the_api_answers(demo_stack, leader_pa
     listed = api(demo_stack, figure["records"].removeprefix("/api/v1") + "&limit=1")["items"][0]
     assert first == listed["resident"]["name"] and listed["resident_masked"] is True
     assert "已脱敏" in leader_page.text_content("[data-testid=records-table] .el-table__body")
+
+
+def shown_rows(rows):
+    """{name: what the page must show} of figure rows: "<5" for a suppressed cell."""
+    return {row["breakdown_name"]: row.get("shown") or str(row["value"]) for row in rows}
+
+
+def test_a_leader_sees_less_than_five_where_an_admin_sees_the_count(demo_stack, browser, shots):
+    year = demo_stack.year
+    villages = api(demo_stack, f"/stats/figures?metric=consultations&period={year}&by=village")
+    for row in villages:
+        code = row["breakdown"].partition(":")[2]
+        path = f"/stats/figures?metric=consultations&period={year}&area=village:{code}&by=category"
+        as_leader = api(demo_stack, path)
+        if any(cell.get("suppressed") for cell in as_leader):
+            break
+    else:
+        pytest.fail("no village of the demo year has a small sensitive cell")
+    as_admin = api(demo_stack, path, role="admin")
+    seen = {}
+    for username, rows in (("user-leader", as_leader), ("root-admin", as_admin)):
+        context = new_console(browser, DESK)
+        page = context.new_page()
+        log_in(page, demo_stack.url, username)
+        page.wait_for_url("**/console/dashboard")
+        open_dashboard(page, demo_stack.url, year, village=code)
+        drawn = chart_data(page, "village")["series"][0]["data"]
+        seen[username] = {item["name"]: item["shown"] for item in drawn}
+        assert seen[username] == shown_rows(rows), username
+        page.locator("[data-chart=village]").scroll_into_view_if_needed()
+        shots(page, f"console/small-cells-{username}")
+        context.close()
+    hidden = [name for name, shown in seen["user-leader"].items() if shown == "<5"]
+    assert hidden and all(seen["root-admin"][name].isdigit() for name in hidden)
 
 
 def test_the_wall_screen_shows_every_card_and_chart(demo_stack, browser, shots):
