@@ -23,7 +23,10 @@ pytestmark = pytest.mark.e2e
 def launched_stack(tmp_path, **settings):
     """Run `python -m deploy.stack` (what `make run` calls) on free ports and its own data."""
     ports = {component: free_port() for component in DEFAULT_PORTS}
-    env = dict(os.environ, VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
+    # Bounds, not timings: a machine shared with other test runs may take minutes.
+    env = dict(
+        os.environ, VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1", STACK_READY_TIMEOUT="150"
+    )
     env.pop("REDIS_URL", None)
     env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
     env.update(settings)
@@ -38,12 +41,18 @@ def launched_stack(tmp_path, **settings):
             start_new_session=True,
         )
         try:
-            wait_for(lambda: b"pufa is ready" in log_path.read_bytes(), 180, "the stack ready")
+            wait_for(lambda: b"pufa is ready" in log_path.read_bytes(), 420, "the stack ready")
             yield launcher, ports
         finally:
             if launcher.poll() is None:
-                os.killpg(launcher.pid, signal.SIGKILL)
-                launcher.wait()
+                # Ctrl-C, as a user stops it: the supervisor has a session of its own, and a
+                # killed launcher would leave it running.
+                launcher.send_signal(signal.SIGINT)
+                try:
+                    launcher.wait(60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(launcher.pid, signal.SIGKILL)
+                    launcher.wait()
 
 
 def _process_running(launcher, needle):
@@ -55,6 +64,12 @@ def _process_running(launcher, needle):
             if supervised and needle in " ".join(process.cmdline()):
                 return process
     return None
+
+
+def _connections(process):
+    with contextlib.suppress(psutil.Error):
+        return process.net_connections(kind="inet")
+    return []
 
 
 def _ready(gateway):
@@ -132,6 +147,15 @@ def test_make_run_comes_up_ready_and_ctrl_c_leaves_nothing(tmp_path):
         assert requests.get(f"{gateway}/api/v1/registry/townships", headers=leader).ok
 
         processes = psutil.Process(launcher.pid).children(recursive=True)
+        # Loopback only: `make run` is not for a public network (README).
+        listening = [
+            connection.laddr
+            for process in processes
+            for connection in _connections(process)
+            if connection.status == psutil.CONN_LISTEN
+        ]
+        assert len(listening) >= len(ports)
+        assert {address.ip for address in listening} == {"127.0.0.1"}, listening
         assert len(processes) >= 7  # supervisord, redis, 4 services, worker, gateway (+ workers)
 
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C delivers to the foreground launcher
