@@ -19,6 +19,8 @@ from tests.support.processes import RedisServer, start_recording_services
 
 def bearer(role, **claims):
     """An Authorization header with a token signed by the demo key."""
+    # Minted when the module is imported: it must outlive a whole (slow) run of the suite.
+    claims.setdefault("ttl_seconds", 12 * 3600)
     token = issue_token(
         DEMO_TOKEN_SIGNING_KEY, role=role, subject=claims.pop("subject", "1"), **claims
     )

@@ -29,7 +29,7 @@ def test_the_embedded_redis_refuses_clients_without_its_generated_password(tmp_p
     )
     try:
         secret = tmp_path / "var" / "secrets" / "redis-password"
-        wait_for(secret.exists, 10, "the generated password")
+        wait_for(secret.exists, 60, "the generated password")
         password = secret.read_text().strip()
         with_password = redis.Redis(port=port, password=password)
 
@@ -39,7 +39,7 @@ def test_the_embedded_redis_refuses_clients_without_its_generated_password(tmp_p
             except redis.ConnectionError:
                 return False
 
-        wait_for(answers, 10, "the embedded redis answering")
+        wait_for(answers, 60, "the embedded redis answering")
         with pytest.raises(redis.AuthenticationError):
             redis.Redis(port=port).ping()
         with pytest.raises(redis.AuthenticationError):

@@ -16,12 +16,21 @@ from tests.support.processes import (
     start_recording_services,
 )
 
+# Minted when the module is imported: they must outlive a whole (slow) run of the suite.
+LONG = 12 * 3600
 ADMIN = {
-    "Authorization": "Bearer " + issue_token(DEMO_TOKEN_SIGNING_KEY, subject="1", role="admin")
+    "Authorization": "Bearer "
+    + issue_token(DEMO_TOKEN_SIGNING_KEY, subject="1", role="admin", ttl_seconds=LONG)
 }
 ADVISOR = {
     "Authorization": "Bearer "
-    + issue_token(DEMO_TOKEN_SIGNING_KEY, subject="9", role="advisor", scope={"advisor_id": "1"})
+    + issue_token(
+        DEMO_TOKEN_SIGNING_KEY,
+        subject="9",
+        role="advisor",
+        scope={"advisor_id": "1"},
+        ttl_seconds=LONG,
+    )
 }
 
 
