@@ -12,8 +12,8 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from services.stats import create_app as create_stats
-from services.stats.worker import stats_worker
 from shared.poke import STATS_QUEUE, stats_queue
+from tests.integration.rollup_support import work_burst
 from tests.support.processes import ManagedProcess, free_port, wait_for
 
 
@@ -68,7 +68,7 @@ def test_the_worker_refuses_jobs_that_are_not_stats_jobs(tmp_path, redis_url):
     refused = stats_queue(connection).enqueue("os.mkdir", str(as_json))
     pickled = Queue(STATS_QUEUE, connection=connection).enqueue("os.mkdir", str(as_pickle))
     with stats.app_context():
-        stats_worker(connection).work(burst=True)
+        work_burst(connection)
     assert not as_json.exists() and not as_pickle.exists()
     job = Job.fetch(refused.id, connection=connection, serializer=JSONSerializer)
     assert job.get_status() == "failed"

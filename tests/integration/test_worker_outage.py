@@ -39,7 +39,7 @@ def test_the_worker_rides_out_a_redis_stall_and_an_outage(tmp_path):
             log_path=tmp_path / "worker.log",
         )
         try:
-            wait_for(lambda: _attendances(world) is not None, 60, "the figures built")
+            wait_for(lambda: _attendances(world) is not None, 180, "the figures built")
             before = _attendances(world)
 
             # A stall: Redis takes connections and answers nothing for a while.
