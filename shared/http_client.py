@@ -8,6 +8,9 @@ import threading
 
 import requests
 from flask import current_app, has_app_context, has_request_context
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util.retry import Retry
 
 from shared.auth import issue_token
 from shared.errors import ApiError
@@ -18,10 +21,38 @@ log = logging.getLogger(__name__)
 _local = threading.local()
 
 
+class RetryUnanswered(Retry):
+    """One more try for a request that got no answer at all: a connection that could not be
+    made, or a kept-alive one the component had closed as the request went out (a GET,
+    HEAD or OPTIONS only: a write may have been done). A request that timed out waiting
+    for its answer was received: it is never sent again."""
+
+    def increment(self, method=None, url=None, *args, error=None, **kwargs):
+        """urllib3's count of a failure; a read timeout is raised as it is."""
+        if isinstance(error, ReadTimeoutError):
+            raise error
+        return super().increment(method, url, *args, error=error, **kwargs)
+
+
+RETRY = RetryUnanswered(
+    total=1,
+    connect=1,
+    read=1,
+    status=0,
+    redirect=0,
+    other=0,
+    allowed_methods=frozenset({"GET", "HEAD", "OPTIONS"}),
+    raise_on_status=False,
+)
+
+
 def session():
     """This thread's pooled session (requests.Session is not documented as thread-safe)."""
     if getattr(_local, "session", None) is None:
         _local.session = requests.Session()
+        adapter = HTTPAdapter(max_retries=RETRY)
+        _local.session.mount("http://", adapter)
+        _local.session.mount("https://", adapter)
     return _local.session
 
 

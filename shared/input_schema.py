@@ -65,8 +65,13 @@ def plausible_day():
     return ma.validate.Range(min=first, max=last, error=OUTSIDE_YEARS)
 
 
+SMALLEST_STORED_INTEGER = -(2**63)
+
+
 def storable(minimum=None, maximum=LARGEST_STORED_INTEGER):
-    """The range of an integer a request carries: at most what the database stores."""
+    """The range of an integer a request carries: within what the database stores (a
+    query's -2**64 failed in the driver as surely as a body's 2**64)."""
+    minimum = SMALLEST_STORED_INTEGER if minimum is None else max(minimum, SMALLEST_STORED_INTEGER)
     return ma.validate.Range(min=minimum, max=min(maximum, LARGEST_STORED_INTEGER))
 
 

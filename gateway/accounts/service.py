@@ -110,17 +110,19 @@ def authenticate(session, *, username, password):
         raise _invalid_grant("The username or password is wrong.", "invalid_credentials")
     if not account.active:
         raise _invalid_grant("The username or password is wrong.", "invalid_credentials")
-    with write_transaction(session):
-        account.last_login_at = utcnow()
-        if needs_rehash(account.password_hash):
+    if needs_rehash(account.password_hash):
+        with write_transaction(session):
             account.password_hash = hash_password(password)
     return account
 
 
 @writing
-def issue_token_pair(session, account, *, family=None):
-    """A short-lived access token and a new refresh token (stored hashed) for the account."""
+def issue_token_pair(session, account, *, family=None, logging_in=False):
+    """A short-lived access token and a new refresh token (stored hashed) for the account;
+    `logging_in` (a password grant) notes the login too, in the same transaction."""
     config = current_app.config
+    if logging_in:
+        account.last_login_at = utcnow()
     refresh_token = secrets.token_urlsafe(32)
     family = family or secrets.token_hex(16)
     session.add(

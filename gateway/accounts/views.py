@@ -27,7 +27,7 @@ def password_grant(session, body):
     throttle.attempt(body["username"], client_address())
     account = service.authenticate(session, username=body["username"], password=body["password"])
     throttle.succeeded(body["username"], client_address())
-    return service.issue_token_pair(session, account)
+    return service.issue_token_pair(session, account, logging_in=True)
 
 
 def refresh_grant(session, body):

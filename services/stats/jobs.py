@@ -92,10 +92,11 @@ def enqueue_rebuild(connection):
 
 
 def rebuild_job(connection, job_id):
-    """A rebuild job by its id, or None when there is no such job."""
+    """A rebuild job by its id, or None when there is no such job (or no such id: RQ
+    refuses an id with anything but letters, digits, _ and -)."""
     try:
         return Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
-    except NoSuchJobError:
+    except (NoSuchJobError, ValueError):
         return None
 
 

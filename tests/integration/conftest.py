@@ -11,7 +11,11 @@ def start_system(var_dir, redis_url, names, **settings):
 
     Returns (processes by name, the environment they run with).
     """
-    settings = {"HTTP_CONNECT_TIMEOUT": "1", "HTTP_READ_TIMEOUT": "2"} | settings
+    settings = {
+        "HTTP_CONNECT_TIMEOUT": "1",
+        "HTTP_READ_TIMEOUT": "2",
+        "PROXY_READ_TIMEOUT": "4",  # longer than the services' own calls, as by default
+    } | settings
     ports, env = wire(names, var_dir, redis_url, **settings)
     return start_components(ports, env=env, var_dir=var_dir), env
 

@@ -1,5 +1,6 @@
 """Driving the stats worker in-process (RQ burst mode) and recounting from the records."""
 
+import signal
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -63,13 +64,25 @@ def counting_world(var_dir):
         world["redis"].stop()  # the one running now: a test may have restarted Redis
 
 
+def work_burst(connection):
+    """Work the stats queue until it is empty, in this process, as the worker does; RQ's
+    SIGINT/SIGTERM handlers are taken back after (a signal to the test run later must not
+    become RQ's StopRequested in whatever test runs then)."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        stats_worker(connection).work(burst=True)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
 def drain(stats_app, rounds=3):
     """Run the scheduled tick and work the queue until nothing is left (burst)."""
     with stats_app.app_context():
         connection = get_redis()
         for _ in range(rounds):
             tick(connection)
-            stats_worker(connection).work(burst=True)
+            work_burst(connection)
 
 
 def all_pages(url, headers, **params):

@@ -163,13 +163,18 @@ def silent_server():
     listener.close()
 
 
-def test_a_hung_service_is_504_within_the_read_timeout(
+def test_a_hung_service_is_504_within_the_proxy_timeout(
     tmp_path, redis_server, silent_server, auth_header
 ):
     env = component_env(
         tmp_path,
         redis_server.url,
-        {"STATS_URL": silent_server, "HTTP_CONNECT_TIMEOUT": "1", "HTTP_READ_TIMEOUT": "1.5"},
+        {
+            "STATS_URL": silent_server,
+            "HTTP_CONNECT_TIMEOUT": "0.5",
+            "HTTP_READ_TIMEOUT": "0.5",
+            "PROXY_READ_TIMEOUT": "1.5",
+        },
     )
     gateway = ServiceProcess("gateway", env=env, var_dir=tmp_path).wait_ready()
     try:

@@ -14,7 +14,7 @@ from rq.serializers import JSONSerializer
 from services.stats import QUEUE_NAME as STATS_QUEUE
 from services.stats import create_app as create_stats
 from services.stats.jobs import stats_queue
-from services.stats.worker import stats_worker
+from tests.integration.rollup_support import work_burst
 from tests.support.processes import ManagedProcess, free_port, wait_for
 
 
@@ -30,7 +30,7 @@ def test_the_embedded_redis_refuses_clients_without_its_generated_password(tmp_p
     )
     try:
         secret = tmp_path / "var" / "secrets" / "redis-password"
-        wait_for(secret.exists, 10, "the generated password")
+        wait_for(secret.exists, 60, "the generated password")
         password = secret.read_text().strip()
         with_password = redis.Redis(port=port, password=password)
 
@@ -40,7 +40,7 @@ def test_the_embedded_redis_refuses_clients_without_its_generated_password(tmp_p
             except redis.ConnectionError:
                 return False
 
-        wait_for(answers, 10, "the embedded redis answering")
+        wait_for(answers, 60, "the embedded redis answering")
         with pytest.raises(redis.AuthenticationError):
             redis.Redis(port=port).ping()
         with pytest.raises(redis.AuthenticationError):
@@ -69,7 +69,7 @@ def test_the_worker_refuses_jobs_that_are_not_stats_jobs(tmp_path, redis_url):
     refused = stats_queue(connection).enqueue("os.mkdir", str(as_json))
     pickled = Queue(STATS_QUEUE, connection=connection).enqueue("os.mkdir", str(as_pickle))
     with stats.app_context():
-        stats_worker(connection).work(burst=True)
+        work_burst(connection)
     assert not as_json.exists() and not as_pickle.exists()
     job = Job.fetch(refused.id, connection=connection, serializer=JSONSerializer)
     assert job.get_status() == "failed"

@@ -39,7 +39,7 @@ def test_the_worker_rides_out_a_redis_stall_and_an_outage(tmp_path):
             log_path=tmp_path / "worker.log",
         )
         try:
-            wait_for(lambda: _attendances(world) is not None, 60, "the figures built")
+            wait_for(lambda: _attendances(world) is not None, 180, "the figures built")
             before = _attendances(world)
 
             # A stall: Redis takes connections and answers nothing for a while.
@@ -66,3 +66,19 @@ def test_the_worker_rides_out_a_redis_stall_and_an_outage(tmp_path):
             assert worker.alive()
         finally:
             worker.stop()
+
+
+def test_a_stopped_worker_stops_and_is_not_mistaken_for_an_outage(tmp_path, redis_server):
+    env = component_env(tmp_path, redis_server.url)
+    worker = ManagedProcess(
+        [sys.executable, "-m", "services.stats.worker"], env=env, log_path=tmp_path / "worker.log"
+    )
+    try:
+        wait_for(lambda: b"Listening on" in (tmp_path / "worker.log").read_bytes(), 30, "listening")
+        started = time.monotonic()
+        os.kill(worker.popen.pid, signal.SIGTERM)
+        assert worker.popen.wait(timeout=15) == 0, worker.log_text()[-2000:]
+        assert time.monotonic() - started < 10  # supervisord's stopwaitsecs, then SIGKILL
+        assert "starting it again" not in worker.log_text()
+    finally:
+        worker.stop()

@@ -29,3 +29,10 @@ def test_real_periods_and_years_reach_the_figures(stats, auth_header):
         assert (answer.status_code, answer.get_json()["error"]["code"]) == (503, "rebuilding")
     answer = client.get("/trend?metric=sessions&year=0000", headers=leader)
     assert (answer.status_code, list(answer.get_json()["error"]["fields"])) == (422, ["year"])
+
+
+@pytest.mark.parametrize("job_id", ["%C2%B0", "a.b", "x" * 200, "none-such"])
+def test_a_rebuild_job_id_that_is_not_one_is_404(stats, auth_header, job_id):
+    answer = stats.test_client().get(f"/rebuild/{job_id}", headers=auth_header("admin"))
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["code"] == "not_found"

@@ -14,6 +14,14 @@ def test_an_id_past_the_largest_stored_integer_is_404(registry, as_admin):
     assert ended.status_code == 404
 
 
+def test_a_query_integer_past_the_smallest_stored_integer_is_422(registry, as_admin):
+    for advisor in (-(2**63) - 1, -(2**70), TOO_BIG):
+        answer = registry.get(f"/assignments?advisor={advisor}", headers=as_admin)
+        assert answer.status_code == 422, advisor
+        assert set(answer.get_json()["error"]["fields"]) == {"advisor"}
+    assert registry.get(f"/assignments?advisor={-(2**63)}", headers=as_admin).status_code == 200
+
+
 def test_a_trailing_newline_does_not_pass_a_pattern(registry, as_admin):
     body = {
         "name": "律师甲",
