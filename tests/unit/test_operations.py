@@ -67,10 +67,11 @@ def test_log_lines_are_json_with_the_request_id(client):
     stream = io.StringIO()
     handler = configure_logging("registry", "INFO", stream=stream)
     try:
-        client.get("/healthz", headers={"X-Request-ID": "req-123"})
+        client.get("/healthz", headers={"X-Request-ID": "req-poll"})  # a poll: DEBUG only
+        client.get("/townships", headers={"X-Request-ID": "req-123"})
     finally:
         logging.getLogger().removeHandler(handler)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     access = [line for line in lines if line["logger"] == "access"]
-    assert access and access[-1]["request_id"] == "req-123"
-    assert access[-1]["route"] == "/healthz" and access[-1]["status"] == 200
+    assert [line["request_id"] for line in access] == ["req-123"]
+    assert access[-1]["route"] == "/townships" and access[-1]["status"] == 401
