@@ -92,6 +92,7 @@ def running_stack(var_dir, redis_url):
     settings = {
         "HTTP_CONNECT_TIMEOUT": "2",
         "HTTP_READ_TIMEOUT": "10",
+        "PROXY_READ_TIMEOUT": "20",  # the gateway outwaits the services' own calls
         "STATS_SYNC_INTERVAL": "1",
         "RATE_LIMIT_PER_ADDRESS": "100000 per minute",
         "RATE_LIMIT_PER_CALLER": "100000 per minute",
