@@ -16,7 +16,6 @@ import sys
 import time
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import requests
@@ -245,13 +244,8 @@ def load(gateway, admin_password="pufa-demo-county", year=YEAR):
             "/consultations/consultations/batch", "consultation", items
         )
 
-    # A few at once: signing in costs a password hash, and the gateway has threads to spare.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        done = [
-            pool.submit(record_as, *pair) for pair in consultations(advisor_villages, year).items()
-        ]
-        for future in done:
-            future.result()
+    for advisor, items in consultations(advisor_villages, year).items():
+        record_as(advisor, items)
     totals = Counter(
         sessions=len(bodies),
         attendances=sum(b["headcount"] for b in bodies),

@@ -9,6 +9,7 @@ import redis
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
+from sqlalchemy.orm import scoped_session
 
 from gateway.accounts.models import Account, RefreshToken, utcnow
 from gateway.accounts.passwords import hash_password, needs_rehash, policy_problems, verify_password
@@ -40,8 +41,11 @@ def publish(account_id, account_standing):
 def _publish_after_commit(session, account):
     """Publish the account as it is now, once the change is committed (nothing if not)."""
     account_id, account_standing = account.id, standing(account)
+    # On this request's own session: a listener on the scoped_session would be on every
+    # session of every thread, and fire on another request's commit.
+    own = session() if isinstance(session, scoped_session) else session
     event.listen(
-        session,
+        own,
         "after_commit",
         lambda _session: publish(account_id, account_standing),
         once=True,
