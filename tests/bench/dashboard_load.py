@@ -91,6 +91,7 @@ def run():
         "ACCESS_TOKEN_TTL": "3600",
         "STATS_SYNC_INTERVAL": "1",
         "HTTP_READ_TIMEOUT": "30",  # the demo year's 500-item batches, on a shared machine
+        "PROXY_READ_TIMEOUT": "40",  # the gateway outwaits them
     }
     started, env = start_system(var_dir, redis.url, COMPONENTS, **settings)
     worker = ManagedProcess(

@@ -244,7 +244,8 @@ def test_the_leader_is_offered_no_publishing(leader_page):
 
 
 def late_activity(stack):
-    """A new activity dated in the demo year, as a late record arrives after publication."""
+    """A new activity dated in the demo year (December, a month still open), recorded after
+    the publication."""
     village = api(stack, "/registry/villages", role="admin")[0]
     body = {
         "id": str(uuid.uuid4()),
@@ -255,8 +256,8 @@ def late_activity(stack):
         "township_code": village["township_code"],
         "village_code": village["code"],
         "venue": "村委会",
-        "starts_at": f"{stack.year}-06-15T10:00:00+08:00",
-        "ends_at": f"{stack.year}-06-15T12:00:00+08:00",
+        "starts_at": f"{stack.year}-12-15T10:00:00+08:00",
+        "ends_at": f"{stack.year}-12-15T12:00:00+08:00",
         "headcount": 37,
     }
     answer = stack.api("POST", "/activities/activities", role="admin", json=body)
