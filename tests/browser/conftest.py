@@ -30,8 +30,10 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",  # the UI language: date and time inputs show in Chinese order
 ]
 # A phone in China: date and time inputs in Chinese order (2026/12/02 08:22, 年/月/日),
-# which chromium takes from the process's locale (and its zh-CN pak, chromium-l10n).
-CHINESE_BROWSER_ENV = dict(os.environ, LANG="zh_CN.UTF-8", LANGUAGE="zh_CN:zh")
+# which chromium takes from LANGUAGE (and its zh-CN pak, chromium-l10n). LANG names a
+# locale this machine has: under one it lacks (zh_CN.UTF-8) a download's Chinese file
+# name became "download".
+CHINESE_BROWSER_ENV = dict(os.environ, LANG="C.UTF-8", LANGUAGE="zh_CN:zh")
 PHONE = {"width": 360, "height": 640}
 ARTIFACTS = REPO_ROOT / "var" / "artifacts" / "browser"
 COMPONENTS = ("registry", "activities", "consultations", "stats", "gateway")
