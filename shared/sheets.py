@@ -89,19 +89,30 @@ def write_xlsx(output, title, header, rows):
     object `output`: openpyxl's write-only mode keeps no row in memory once written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on a sheet's name
+    _fill(sheet, header, rows)
+    workbook.save(output)
+
+
+def _fill(sheet, header, rows):
+    """Column widths, the header, then each row, every cell through _xlsx_cell."""
     for number, label in enumerate(header, start=1):
         # Chinese is about two columns a character wide.
         sheet.column_dimensions[get_column_letter(number)].width = max(10, 2 * len(label) + 4)
     sheet.append([_xlsx_cell(sheet, label) for label in header])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(output)
 
 
 def xlsx_bytes(title, header, rows):
-    """The xlsx of one sheet, as bytes (a small table)."""
+    """The xlsx of one small table, as bytes: a whole workbook in memory, so the sheet
+    declares its size (its <dimension>; a write-only sheet declares none, and a reader
+    such as the registry's import, bounded by it, would read it as wide as it allows)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    _fill(sheet, header, rows)
     buffer = io.BytesIO()
-    write_xlsx(buffer, title, header, rows)
+    workbook.save(buffer)
     return buffer.getvalue()
 
 

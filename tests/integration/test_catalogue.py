@@ -413,8 +413,10 @@ def test_every_date_time_the_api_documents_says_its_zone(counted):
          "until": "2099-01-01T00:00:00+08:00"},
     )  # fmt: skip
     consultations = all_pages(f"{counted['urls']['consultations']}/consultations", ADMIN)
+    published = counted["stats"].post("/publications", json={"year": "2024"}, headers=ADMIN)
+    assert published.status_code == 201, published.get_json()
     seen = set()
-    for answer in (listed, checkins, granted, consultations, job):
+    for answer in (listed, checkins, granted, consultations, job, published.get_json()):
         _moments(answer, set(documented), seen)
     assert seen == set(documented)
     assert listed[0]["recorded_at"].endswith("+08:00")

@@ -2,6 +2,7 @@
 with thousands of problems gets a short answer, not a 40 MB one."""
 
 import io
+import re
 import resource
 import zipfile
 
@@ -25,8 +26,11 @@ def _declaring(dimension):
         for member in source.infolist():
             content = source.read(member.filename)
             if member.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(
-                    b'<dimension ref="A1:A1" />', f'<dimension ref="{dimension}" />'.encode()
+                # (openpyxl writes `<dimension ref="A1:A1"/>` when lxml is installed)
+                content = re.sub(
+                    rb'<dimension ref="A1:A1"\s*/>',
+                    f'<dimension ref="{dimension}" />'.encode(),
+                    content,
                 )
                 assert dimension.encode() in content
             target.writestr(member, content)
