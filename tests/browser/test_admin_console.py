@@ -324,6 +324,10 @@ def test_a_staff_account_logs_in_and_changes_a_reset_password(stack, browser, sh
     page.wait_for_selector("[data-testid=reset-form]", state="hidden")
     page.wait_for_selector(f"[data-testid=accounts] tr:has-text('{username}'):has-text('须改密码')")
     shots(page, "admin/accounts")
+    # who logged in last: the account's first login (in /app/), in county time
+    last = next(a for a in stack.api("GET", "/accounts").json() if a["username"] == username)
+    shown = page.text_content(f"[data-testid=accounts] tr:has-text('{username}')")
+    assert last["last_login_at"][:16].replace("T", " ") in shown
 
     phone, app = field_app_login(browser, stack, username, "temporary-pass-2031")
     app.wait_for_selector("[data-testid=must-change]")
