@@ -1,5 +1,6 @@
 """Request and answer schemas of the activities service."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import marshmallow as ma
@@ -210,13 +211,17 @@ class VocabularyRead(ma.Schema):
 
 def plausible_year(value):
     """A year (YYYY) in the years every request's dates keep to."""
+    if not re.fullmatch(r"[0-9]{4}", value):
+        return  # the pattern beside it says what is wrong (marshmallow runs both)
+    if value == "0000":
+        raise ValidationError("Use YYYY.")
     plausible_moment()(datetime(int(value), 1, 1, tzinfo=UTC))
 
 
 class ReachQuery(ma.Schema):
     year = fields.String(
         required=True,
-        validate=[Pattern(r"^\d{4}$", error="Use YYYY."), plausible_year],
+        validate=[Pattern(r"^[0-9]{4}$", error="Use YYYY."), plausible_year],
     )
     township_code = fields.String(validate=Pattern(r"^\d{9}$"))
 
