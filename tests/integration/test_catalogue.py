@@ -412,11 +412,13 @@ def test_every_date_time_the_api_documents_says_its_zone(counted):
         {"period": "2024-02", "township_code": TOWNSHIP, "reason": "核对",
          "until": "2099-01-01T00:00:00+08:00"},
     )  # fmt: skip
+    _post(f"{activities}/periods/close", {"period": "2023-01"})  # nothing of ours is in it
+    periods = requests.get(f"{activities}/periods", headers=ADMIN, timeout=10).json()
     consultations = all_pages(f"{counted['urls']['consultations']}/consultations", ADMIN)
     published = counted["stats"].post("/publications", json={"year": "2024"}, headers=ADMIN)
     assert published.status_code == 201, published.get_json()
     seen = set()
-    for answer in (listed, checkins, granted, consultations, job, published.get_json()):
+    for answer in (listed, checkins, granted, periods, consultations, job, published.get_json()):
         _moments(answer, set(documented), seen)
     assert seen == set(documented)
     assert listed[0]["recorded_at"].endswith("+08:00")

@@ -6,7 +6,9 @@ import sys
 import time
 
 import requests
+from rq import Worker
 
+from shared.redis_client import connect
 from tests.integration.rollup_support import ADMIN, activity_body, counting_world
 from tests.support.processes import ManagedProcess, RedisServer, component_env, wait_for
 
@@ -74,7 +76,11 @@ def test_a_stopped_worker_stops_and_is_not_mistaken_for_an_outage(tmp_path, redi
         [sys.executable, "-m", "services.stats.worker"], env=env, log_path=tmp_path / "worker.log"
     )
     try:
-        wait_for(lambda: b"Listening on" in (tmp_path / "worker.log").read_bytes(), 30, "listening")
+        # In RQ's work loop: registered as a worker (RQ's own lines are quiet at INFO).
+        connection = connect(redis_server.url)
+        pid = worker.popen.pid
+        registered = lambda: any(w.pid == pid for w in Worker.all(connection=connection))  # noqa: E731
+        wait_for(registered, 30, "the worker registered")
         started = time.monotonic()
         os.kill(worker.popen.pid, signal.SIGTERM)
         assert worker.popen.wait(timeout=15) == 0, worker.log_text()[-2000:]
