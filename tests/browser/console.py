@@ -1,6 +1,8 @@
 """Driving the console as a leader or admin does: open it at a desk or on the wall screen,
 log in, read what the page shows (aria labels, chart options), never pixels."""
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.support.accounts import PASSWORD
 
 DESK = {"width": 1366, "height": 768}
@@ -97,6 +99,19 @@ def click_bar(page, name, index, horizontal=False):
     page.wait_for_selector(f"[data-chart={name}][data-drawn=yes]")
     x, y = page.evaluate(BAR_PIXEL, [name, index, horizontal])
     page.mouse.click(x, y)
+
+
+def click_bar_to_list(page, name, index, horizontal=False, tries=3):
+    """Click a bar until its records' list opens: a click that lands while the chart is
+    still settling (after a list was just closed) is a click a person would repeat."""
+    for _ in range(tries):
+        click_bar(page, name, index, horizontal)
+        try:
+            page.wait_for_selector("[data-testid=records-summary]", timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"a click on bar {index} of {name} opened no list")
 
 
 def drilled(page, timeout=60_000):

@@ -17,6 +17,7 @@ from tests.browser.console import (
     card_values,
     chart_data,
     click_bar,
+    click_bar_to_list,
     drilled,
     log_in,
     new_console,
@@ -98,11 +99,11 @@ def test_a_click_on_a_bar_lists_exactly_the_records_of_that_figure(demo_stack, l
     trend = api(demo_stack, f"/stats/trend?metric=sessions&year={demo_stack.year}")
     click_bar(leader_page, "trend", 2)  # March
     assert drilled(leader_page) == (trend[2]["value"], None)
-    assert leader_page.is_visible("[data-testid=records-agree]")
+    leader_page.wait_for_selector("[data-testid=records-agree]")  # 与所点数字一致
     leader_page.keyboard.press("Escape")
     leader_page.wait_for_selector("[data-testid=records-summary]", state="detached")
     ranking = api(demo_stack, f"/stats/ranking?metric=sessions&period={demo_stack.year}")
-    click_bar(leader_page, "ranking", 0, horizontal=True)
+    click_bar_to_list(leader_page, "ranking", 0, horizontal=True)
     assert drilled(leader_page)[0] == ranking[0]["value"]
     assert ranking[0]["area_name"] in leader_page.text_content("[data-testid=records-table]")
 
