@@ -33,6 +33,7 @@ NAMESPACE = uuid.UUID("6f1f3c52-2a57-4c1e-9a55-653222000000")
 ORDINARY = ("法润巴扎", "法治进校园", "法治进企业", "国旗下普法", "会前学法", "宪法宣传", "其他")
 AUDIENCES = {"法治进校园": "students", "法治进企业": "enterprises", "会前学法": "cadres"}
 ADVISOR_PASSWORD = "pufa-demo-counsel"
+RETRIES = 3  # after a 503 or 504: the stack said "try again shortly"
 
 
 def _id(kind, number, year):
@@ -153,9 +154,15 @@ class Api:
         self.headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
     def call(self, method, path, **kwargs):
-        answer = requests.request(
-            method, f"{self.gateway}/api/v1{path}", headers=self.headers, timeout=120, **kwargs
-        )
+        """One call, sent again after a 503/504 as a phone would (each write names its
+        record, so a repeat stores nothing twice); an error that stays stops the load."""
+        for attempt in range(RETRIES + 1):
+            answer = requests.request(
+                method, f"{self.gateway}/api/v1{path}", headers=self.headers, timeout=120, **kwargs
+            )
+            if answer.status_code not in (503, 504) or attempt == RETRIES:
+                break
+            time.sleep(min(float(answer.headers.get("Retry-After") or 1), 5))
         # 409: an edit already made by an earlier, interrupted load (its version moved on)
         if answer.status_code >= 400 and answer.status_code != 409:
             raise RuntimeError(f"{method} {path}: {answer.status_code} {answer.text[:300]}")

@@ -21,7 +21,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 preload_app = True
 graceful_timeout = 5
 timeout = 30
-keepalive = 5
+# A kept-alive connection closed by us just as a caller reuses it loses that request (the
+# caller sees "cannot be reached"); a long idle time makes that rare: the gateway's pooled
+# connections are reused long before they are 75 s idle (nginx's own default).
+keepalive = 75
 # Our apps write one JSON access line per request themselves.
 accesslog = None
 errorlog = "-"
