@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 from shared.app import create_component_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,6 +24,9 @@ def create_app(config=None):
     app, api = create_component_app(
         "gateway", __name__, config=config, migrations_dir=MIGRATIONS, edge=True
     )
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     install_account_guard(app)
     install_rate_limits(app)
     app.register_blueprint(health_blueprint)

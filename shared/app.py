@@ -96,7 +96,12 @@ def create_component_app(
     install_auth(app, check_accounts=not edge)
     app.extensions["redis"] = connect(app.config["REDIS_URL"])
     if migrations_dir is not None:
-        Database(app.config["DATABASE_URL"], migrations_dir).init_app(app)
+        Database(
+            app.config["DATABASE_URL"],
+            migrations_dir,
+            pool_size=app.config["DB_POOL_SIZE"],
+            max_overflow=app.config["DB_MAX_OVERFLOW"],
+        ).init_app(app)
 
     ops = Blueprint("ops", __name__)
     if not edge:

@@ -16,6 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 REDIS_PORT = 6390
 DEFAULT_PORTS = {component.name: component.port for component in COMPONENTS} | {"redis": REDIS_PORT}
 
+# The components that keep personal data, encrypted with PII_ENCRYPTION_KEY.
+PII_HOLDERS = ("activities", "consultations")
+
 # Demo-only keys: good enough for `make run` on a laptop, refused unless ENV is exactly
 # `development` (the default): `Production`, `prod`, `staging` all need real keys.
 DEVELOPMENT = "development"
@@ -99,6 +102,9 @@ def _gateway_settings(environ):
         "REFRESH_TOKEN_TTL": int(environ.get("REFRESH_TOKEN_TTL", str(30 * 24 * 3600))),
         "RATE_LIMIT_PER_CALLER": environ.get("RATE_LIMIT_PER_CALLER", "600 per minute"),
         "RATE_LIMIT_PER_ADDRESS": environ.get("RATE_LIMIT_PER_ADDRESS", "1200 per minute"),
+        # Behind nginx (production) 1: the caller's address is the one nginx saw, taken from
+        # the X-Forwarded-For it sets; 0 (make run) trusts no such header.
+        "TRUSTED_PROXY_HOPS": int(environ.get("TRUSTED_PROXY_HOPS", "0")),
     }
 
 
@@ -132,10 +138,17 @@ def load_config(component, overrides=None, environ=os.environ):
         "DATABASE_URL": database_url(component, environ),
         "REDIS_URL": redis_url(environ),
         "TOKEN_SIGNING_KEY": environ.get("TOKEN_SIGNING_KEY", DEMO_TOKEN_SIGNING_KEY),
-        "PII_ENCRYPTION_KEY": environ.get("PII_ENCRYPTION_KEY", DEMO_PII_ENCRYPTION_KEY),
+        # only the components that keep residents' and attendees' data need (and get) it
+        "PII_ENCRYPTION_KEY": environ.get(
+            "PII_ENCRYPTION_KEY",
+            DEMO_PII_ENCRYPTION_KEY if component in PII_HOLDERS else None,
+        ),
         "HTTP_CONNECT_TIMEOUT": float(environ.get("HTTP_CONNECT_TIMEOUT", "2")),
         "HTTP_READ_TIMEOUT": float(environ.get("HTTP_READ_TIMEOUT", INNER_READ_TIMEOUT)),
         "MAX_CONTENT_LENGTH": max_content_length(environ),
+        # per process, on PostgreSQL: see shared.db.make_engine
+        "DB_POOL_SIZE": int(environ.get("DB_POOL_SIZE", "5")),
+        "DB_MAX_OVERFLOW": int(environ.get("DB_MAX_OVERFLOW", "10")),
         "SERVICE_URLS": {name: service_url(name, environ) for name in SERVICES},
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO"),
     }
@@ -174,7 +187,10 @@ def check_config(config):
             "PROXY_READ_TIMEOUT must be longer than HTTP_CONNECT_TIMEOUT + HTTP_READ_TIMEOUT: "
             "the gateway must outwait the services' own calls"
         )
-    if where != DEVELOPMENT and config["PII_ENCRYPTION_KEY"] == DEMO_PII_ENCRYPTION_KEY:
+    pii_key = config["PII_ENCRYPTION_KEY"]
+    if config["COMPONENT"] in PII_HOLDERS and not pii_key:
+        raise ConfigError(f"PII_ENCRYPTION_KEY must be set for {config['COMPONENT']}")
+    if where != DEVELOPMENT and pii_key == DEMO_PII_ENCRYPTION_KEY:
         raise ConfigError(
             f"PII_ENCRYPTION_KEY must be set (ENV={where!r}); the demo key is refused"
         )

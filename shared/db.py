@@ -32,10 +32,18 @@ MIGRATION_LOCK = 0x70756661  # PostgreSQL's advisory lock key of migrations ("pu
 _writing_variants = weakref.WeakKeyDictionary()  # engine -> the same engine, WRITING
 
 
-def make_engine(url):
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on every connection."""
+def make_engine(url, pool_size=5, max_overflow=10):
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on every connection.
+    A server database gets a pool of `pool_size` connections (plus `max_overflow` more at a
+    peak) per process: replicas × workers × that must stay under its max_connections."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, json_serializer=stored_json)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            json_serializer=stored_json,
+        )
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -182,8 +190,8 @@ def upgrade_schema(engine, migrations_dir):
 class Database:
     """An app's database: engine, session factory, and a readiness check."""
 
-    def __init__(self, url, migrations_dir):
-        self.engine = make_engine(url)
+    def __init__(self, url, migrations_dir, pool_size=5, max_overflow=10):
+        self.engine = make_engine(url, pool_size, max_overflow)
         factory = sessionmaker(bind=self.engine, class_=AppSession, expire_on_commit=False)
         # A commit that appended to the change feed pokes the stats worker.
         event.listen(factory, "after_commit", poke_after_commit)

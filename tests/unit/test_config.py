@@ -51,14 +51,23 @@ def test_production_refuses_the_demo_key():
 def test_production_accepts_real_keys_and_refuses_the_demo_pii_key():
     key = "k" * 48
     with pytest.raises(ConfigError, match="PII_ENCRYPTION_KEY"):
-        load_config("registry", environ={"ENV": "production", "TOKEN_SIGNING_KEY": key})
+        load_config("consultations", environ={"ENV": "production", "TOKEN_SIGNING_KEY": key})
     pii_key = "cHJvZHVjdGlvbi1rZXktMzItYnl0ZXMtbG9uZy0wMDA="
     config = load_config(
-        "registry",
+        "consultations",
         environ=PRODUCTION_PLACES
+        | {"CONSULTATIONS_DATABASE_URL": "postgresql://db/c"}
         | {"ENV": "production", "TOKEN_SIGNING_KEY": key, "PII_ENCRYPTION_KEY": pii_key},
     )
     assert config["TOKEN_SIGNING_KEY"] == key and config["PII_ENCRYPTION_KEY"] == pii_key
+
+
+def test_a_component_without_personal_data_is_not_given_the_pii_key():
+    environ = PRODUCTION_PLACES | {"ENV": "production", "TOKEN_SIGNING_KEY": "k" * 48}
+    assert load_config("registry", environ=environ)["PII_ENCRYPTION_KEY"] is None
+    assert load_config("registry", environ={})["PII_ENCRYPTION_KEY"] is None
+    with pytest.raises(ConfigError, match="PII_ENCRYPTION_KEY"):
+        load_config("activities", environ=environ)
 
 
 @pytest.mark.parametrize("where", ["Production", "prod", "staging", "PRODUCTION", "test", ""])
@@ -66,7 +75,7 @@ def test_anything_but_development_refuses_the_demo_keys(where):
     with pytest.raises(ConfigError, match="TOKEN_SIGNING_KEY"):
         load_config("registry", environ={"ENV": where})
     with pytest.raises(ConfigError, match="PII_ENCRYPTION_KEY"):
-        load_config("registry", environ={"ENV": where, "TOKEN_SIGNING_KEY": "k" * 48})
+        load_config("activities", environ={"ENV": where, "TOKEN_SIGNING_KEY": "k" * 48})
     assert load_config("registry", environ={"ENV": "development"})["ENV_NAME"] == "development"
 
 
