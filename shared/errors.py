@@ -14,6 +14,7 @@ English (shared/messages.py).
 
 import logging
 
+import sqlalchemy.exc
 from flask import g, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -145,8 +146,32 @@ def handle_unexpected(exc):
     return error_response(500, "An unexpected error occurred; it has been logged.")
 
 
+# A database that cannot be reached (restarting, failing over, out of connections) is a
+# dependency down: a 503 the client retries, not a 500. SQLAlchemy replaces the pool's
+# broken connections on its own; the next request gets fresh ones.
+DATABASE_UNREACHABLE = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.DisconnectionError,
+    sqlalchemy.exc.TimeoutError,
+)
+
+
+def handle_database_unreachable(exc):
+    """Answer a database that cannot be reached as 503, logged by type only."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return error_response(
+        503,
+        "The database cannot be reached; try again shortly.",
+        code="database_unavailable",
+        headers={"Retry-After": "2"},
+    )
+
+
 def install_error_handlers(app):
     """Make every error of the app, Flask's own included, answer in the shared shape."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ApiError, handle_api_error)
+    for error in DATABASE_UNREACHABLE:
+        app.register_error_handler(error, handle_database_unreachable)
     app.register_error_handler(Exception, handle_unexpected)

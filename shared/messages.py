@@ -98,6 +98,7 @@ EXACT = {
     "Not valid.": "无效。",
     "The cursor is not valid.": "分页游标无效,请从第一页重新读取。",
     "The database is busy; try again.": "数据库繁忙,请稍后重试。",
+    "The database cannot be reached; try again shortly.": "数据库暂时无法连接,请稍后重试。",
     "The end is before the start.": "结束时间早于开始时间。",
     "Before valid_from.": "早于起始日期。",
     "Must not be after `date`.": "不能晚于 date。",

@@ -1,8 +1,10 @@
 """Every error, Flask's own included, answers in the one shared JSON shape."""
 
+import sqlalchemy
 from flask import abort
 
 from shared.auth import public
+from tests.support.processes import free_port
 
 
 def assert_shared_shape(response, status, code):
@@ -83,3 +85,19 @@ def test_the_api_document_describes_errors_as_they_are_answered(client, auth_hea
     assert set(answered) == set(error["properties"])
     assert set(answered["error"]) <= set(detail["properties"])
     assert set(detail["required"]) <= set(answered["error"])
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_to_retry(app, client):
+    # a real driver's error: a PostgreSQL address nobody listens on
+    engine = sqlalchemy.create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/x")
+
+    @app.route("/ask-the-database")
+    @public
+    def ask_the_database():
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("SELECT 1"))
+
+    response = client.get("/ask-the-database", headers={"Accept-Language": "zh-CN"})
+    error = assert_shared_shape(response, 503, "database_unavailable")
+    assert error["message"] == "数据库暂时无法连接,请稍后重试。"
+    assert response.headers["Retry-After"] == "2"
