@@ -15,7 +15,7 @@ CONSOLE_BUILT := $(CONSOLE)/dist/index.html
 CONSOLE_SOURCES := $(shell find $(CONSOLE)/src $(CONSOLE)/public -type f) $(CONSOLE)/index.html $(CONSOLE)/vite.config.js
 BUILT := $(APP_BUILT) $(CONSOLE_BUILT)
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test test-production lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: $(STAMP) $(BUILT) ## the whole suite, starting the real Redis, PostgreSQL 
 	bash deploy/ensure-browser.sh
 	$(BIN)/python -m pytest
 
+test-production: $(STAMP) $(BUILT) ## the production topology under a market day's burst and faults
+	bash deploy/production/ensure-engines.sh
+	PUFA_TEST_PRODUCTION=1 $(BIN)/python -m pytest tests/production
+
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,5 +59,6 @@ format: $(STAMP)
 clean:
 	rm -rf var .pytest_cache .ruff_cache
 
-bench: $(STAMP) ## benchmarks against a bare baseline in the same run, printed as ratios
+bench: $(STAMP) $(BUILT) ## benchmarks against a bare baseline in the same run, printed as ratios
+	bash deploy/production/ensure-engines.sh
 	$(BIN)/python -m tests.bench

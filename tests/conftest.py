@@ -1,5 +1,7 @@
 """Fixtures: a real Redis for the session, tokens, and apps on the Flask test client."""
 
+import os
+
 import pytest
 
 from shared import registry_client
@@ -8,6 +10,10 @@ from shared.config import DEMO_TOKEN_SIGNING_KEY
 from tests.support.accounts import run_flask_command
 from tests.support.apps import migrated
 from tests.support.processes import RedisServer, ServiceProcess, component_env, migrate
+
+# The production topology (nginx, replicas, PostgreSQL, Redis) has its own target,
+# `make test-production`, which sets this; `make test` leaves it out.
+collect_ignore = [] if os.environ.get("PUFA_TEST_PRODUCTION") == "1" else ["production"]
 
 SIGNING_KEY = DEMO_TOKEN_SIGNING_KEY
 

@@ -28,6 +28,7 @@ from tests.bench import (
     freshness,
     gateway,
     instructions,
+    market_day,
     moyu_registry,
     reads,
     rebuild,
@@ -140,6 +141,7 @@ BENCHMARKS = {
     "rebuild": rebuild.run,
     "app": app_load.run,
     "dashboard": dashboard_load.run,
+    "market_day": market_day.run,
 }
 BY_NAME_ONLY = {"instructions": instructions.run}  # minutes under valgrind
 

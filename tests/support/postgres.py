@@ -29,7 +29,9 @@ def _as_server_user(command):
 class PostgresCluster:
     """initdb, start, create databases, stop."""
 
-    def __init__(self):
+    def __init__(self, host_auth="trust"):
+        """`host_auth="scram-sha-256"`: every TCP connection needs its role's password, as
+        in production (the superuser keeps its Unix socket, trusted)."""
         self.bin = server_binaries()
         # Its own folder in /tmp: the server user must be able to reach it.
         self.root = Path(tempfile.mkdtemp(prefix="pufa-pg-"))
@@ -43,11 +45,16 @@ class PostgresCluster:
             str(self.data),
             "-U",
             "postgres",
-            "--auth=trust",
+            "--auth-local=trust",
+            f"--auth-host={host_auth}",
             "-E",
             "UTF8",
             "--locale=C",
         )
+        self.start()
+
+    def start(self):
+        """Start the server and wait until it answers."""
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(
             str(self.bin / "pg_ctl"),
@@ -62,6 +69,23 @@ class PostgresCluster:
         )
         wait_for(self._answers, 30, "PostgreSQL")
 
+    def restart(self):
+        """Stop it (fast: open connections are cut) and start it again on the same data."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.start()
+
+    def psql_file(self, path):
+        """Run an SQL file (psql's own commands allowed) as the superuser, stop on an error."""
+        command = [str(self.bin / "psql"), "-h", str(self.root), "-p", str(self.port)]
+        command += ["-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
+        subprocess.run(
+            _as_server_user([*command, "-f", "-"]),
+            input=Path(path).read_bytes(),
+            check=True,
+            capture_output=True,
+            cwd="/",
+        )
+
     def _run(self, *command):
         subprocess.run(_as_server_user(list(command)), check=True, capture_output=True, cwd="/")
 
@@ -69,10 +93,14 @@ class PostgresCluster:
         import psycopg
 
         try:
-            psycopg.connect(self.dsn("postgres"), connect_timeout=1).close()
+            psycopg.connect(self.socket_dsn("postgres"), connect_timeout=1).close()
             return True
         except psycopg.OperationalError:
             return False
+
+    def socket_dsn(self, database):
+        """The superuser's connection, over the Unix socket (trusted whatever host_auth)."""
+        return f"host={self.root} port={self.port} user=postgres dbname={database}"
 
     def dsn(self, database):
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
