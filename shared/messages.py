@@ -254,7 +254,8 @@ PATTERNS = [
     (r"No (\S+)s are kept of a (\S+)\.", "{noun1}的数据不按{period0}保存。"),
     (r"No (\S+)s are kept by (\S+)\.", "按{noun1}细分的数据不按{period0}保存。"),
 ]
-_PATTERNS = [(re.compile(pattern), chinese) for pattern, chinese in PATTERNS]
+# DOTALL: what a client sent (a field name, a value) may hold a line break.
+_PATTERNS = [(re.compile(pattern, re.DOTALL), chinese) for pattern, chinese in PATTERNS]
 _PERIODS = {"day": "日", "month": "月", "year": "年"}
 _CJK = re.compile("[\u4e00-\u9fff]")
 # Messages answered with no Chinese this process met: the test suite fails on any.

@@ -5,6 +5,7 @@ import pytest
 
 from services.activities import create_app as create_activities
 from services.stats import create_app as create_stats
+from shared.messages import localise
 
 
 @pytest.fixture
@@ -58,3 +59,9 @@ def test_errors_of_every_kind_are_chinese(stats, auth_header, tmp_path, redis_ur
     )
     assert closed.status_code == 422
     assert closed.get_json()["error"]["fields"] == {"period": ["格式不对。"]}
+
+
+def test_a_message_naming_what_a_client_sent_is_chinese_even_across_lines():
+    # schemathesis sent a batch item whose field names held a line break
+    with_chinese = localise("Not valid: type, M\n, id.")
+    assert with_chinese == "以下内容有误:type, M\n, id。"
