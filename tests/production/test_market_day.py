@@ -4,7 +4,11 @@ a backup restored into an empty cluster. What a county would ask: is every recor
 phones sent there once, do the figures equal a recount, did anyone see an error but the
 documented 503/504 while the database restarted?"""
 
+import contextlib
 import json
+import socket
+import ssl
+import threading
 import time
 
 import psycopg
@@ -150,6 +154,46 @@ def test_a_market_day_with_faults_stores_every_record_once_and_counts_it_once(si
         and not (answer.status in (503, 504) and began - 1 <= answer.at <= ended + RECOVERY_SECONDS)
     ]
     assert unexplained == []
+
+
+SLOW_PHONES = 250
+
+
+def trickle(site, sockets, stop):
+    """Open SLOW_PHONES TLS connections that send their request line and then a header byte
+    now and then, never finishing (one bar of signal, or someone holding slots on purpose)."""
+    context = ssl.create_default_context(cafile=site.certificate)
+    for _ in range(SLOW_PHONES):
+        plain = socket.create_connection(("127.0.0.1", site.site.https_port), timeout=10)
+        sock = context.wrap_socket(plain, server_hostname="127.0.0.1")
+        sock.sendall(b"POST /api/v1/activities/activities/batch HTTP/1.1\r\nHost: x\r\n")
+        sockets.append(sock)
+    while not stop.wait(2):
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.sendall(b"X")
+
+
+def test_slow_phones_hold_no_slot_of_the_gateway(site):
+    sockets, stop = [], threading.Event()
+    slow = threading.Thread(target=trickle, args=(site, sockets, stop))
+    slow.start()
+    try:
+        while slow.is_alive() and len(sockets) < SLOW_PHONES:
+            time.sleep(0.2)
+        # 250 trickling connections are more than the gateways' 2 x 8 threads: were they
+        # passed on before they were whole, these would wait for a free thread and time out
+        answers = [
+            requests.get(f"{site.url}/healthz", verify=site.certificate, timeout=10)
+            for _ in range(20)
+        ]
+        assert len(sockets) == SLOW_PHONES
+        assert [answer.status_code for answer in answers] == [200] * 20
+    finally:
+        stop.set()
+        slow.join()
+        for sock in sockets:
+            sock.close()
 
 
 def test_redis_emptied_loses_no_record_and_its_figures_come_back_by_themselves(site):
