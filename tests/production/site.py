@@ -8,6 +8,7 @@ own processes (nginx, redis-server, PostgreSQL) are started by this harness, as 
 init system would start them.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -27,6 +28,8 @@ from tests.support.processes import ManagedProcess, free_port, wait_for
 
 BIN_DIR = Path(sys.executable).parent
 WITH_ENV = REPO_ROOT / "deploy" / "production" / "with-env"
+# supervisord stops its programs one after another, each within gunicorn's graceful 5 s
+SUPERVISOR_STOP_SECONDS = 90
 ADMIN, ADMIN_PASSWORD = "county-admin", "Moyu-bureau-2026-keys"
 
 
@@ -72,7 +75,15 @@ class ProductionSite:
         self.etc, self.state = self.root / "etc", self.root / "state"
         self.logs = self.root / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
+        self.redis = self.nginx = self.supervisor = None
         self.postgres = PostgresCluster(host_auth="scram-sha-256")
+        try:
+            self._bring_up(replicas, workers, settings)
+        except BaseException:
+            self.stop()  # nothing of a failed start is left running
+            raise
+
+    def _bring_up(self, replicas, workers, settings):
         cert, key = _certificate(self.etc / "tls")
         base = _free_block(60)
         values = {
@@ -99,7 +110,6 @@ class ProductionSite:
         self.site = topology.site(topology.read_site_file(self.site_file))
         self.url = f"https://127.0.0.1:{self.site.https_port}"
         self.certificate = str(cert)
-        self.redis = self.nginx = self.supervisor = None
         self._operator("secrets")
         self._operator("render", "--nginx-user", "root")
         self.postgres.psql_file(self.etc / "postgresql-roles.sql")
@@ -242,11 +252,31 @@ class ProductionSite:
         )
 
     def stop(self):
-        """Stop supervisord (every replica and worker), nginx, Redis, PostgreSQL."""
-        for process in (self.supervisor, self.nginx, self.redis):
-            if process is not None:
-                process.stop()
+        """Stop nginx, supervisord (every replica and worker), Redis, PostgreSQL; then
+        kill whatever supervisord left running (it stops its programs one by one)."""
+        programs = self._running_programs()
+        if self.nginx is not None:
+            self.nginx.stop()
+        if self.supervisor is not None:
+            self.supervisor.stop(timeout=SUPERVISOR_STOP_SECONDS)
+        for pid in programs:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+        if self.redis is not None:
+            self.redis.stop()
         self.postgres.stop()
+
+    def _running_programs(self):
+        """The process group of every program supervisord runs now."""
+        if self.supervisor is None or not self.supervisor.alive():
+            return []
+        pids = []
+        for program in topology.programs(self.site):
+            with contextlib.suppress(subprocess.CalledProcessError, ValueError):
+                pid = self.supervised_pid(program.name)
+                if pid:
+                    pids.append(pid)
+        return pids
 
 
 def _port_taken(port):
