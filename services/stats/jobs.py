@@ -34,7 +34,7 @@ from services.stats.rollup import (
 )
 from shared import http_client
 from shared.errors import ApiError
-from shared.poke import ANNOUNCED, POKE_SECONDS, poke_key
+from shared.poke import ANNOUNCED, poke_key
 from shared.redis_client import get_redis
 
 log = logging.getLogger(__name__)
@@ -52,16 +52,23 @@ def stats_queue(connection):
     return Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
 
 
-def _queued_key(source):
-    return f"{PREFIX}:poke:queued:{source}"
+def _sync_job_prefix(source):
+    return f"sync-{source}-"
 
 
 def request_sync(connection, source):
-    """Queue a sync of `source` unless one is already queued; True when one was queued."""
-    if connection.set(_queued_key(source), "1", nx=True, ex=POKE_SECONDS):
-        stats_queue(connection).enqueue(sync_source, source, job_timeout=600)
-        return True
-    return False
+    """Queue a sync of `source` unless one waits in the queue; True when one was queued.
+
+    Decided on the queue itself, not on a marker of our own: a marker outlives a worker
+    killed between taking the job and starting it, and would hold the source's figures
+    still until it lapsed. (Two callers at one moment may queue two: the second finds
+    nothing left to apply.)"""
+    queue = stats_queue(connection)
+    prefix = _sync_job_prefix(source)
+    if any(job_id.startswith(prefix) for job_id in queue.get_job_ids()):
+        return False
+    queue.enqueue(sync_source, source, job_id=f"{prefix}{uuid.uuid4().hex}", job_timeout=600)
+    return True
 
 
 def take_announced(connection, timeout):
@@ -169,7 +176,7 @@ def sync_source(source):
     """Bring the live figures up to date with one source's feed (one sync per source)."""
     connection = get_redis()
     # An announcement or a tick from now on queues the next sync.
-    connection.delete(poke_key(source), _queued_key(source))
+    connection.delete(poke_key(source))
     with exclusive(connection, source) as held:
         if not held:
             return "busy"
