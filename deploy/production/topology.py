@@ -133,9 +133,11 @@ def internal_port(site_, service):
 def server_command(site_, component, port="{port}"):
     """The gunicorn command of one replica of a component."""
     app = BY_NAME[component].app
+    # No control socket: its default (~/.gunicorn/gunicorn.ctl) would be one for every
+    # replica of a user, and a system user has no home; nothing here uses it.
     return (
         f"{site_.home}/.venv/bin/gunicorn -c {site_.home}/deploy/gunicorn.conf.py "
-        f"--bind 127.0.0.1:{port} '{app}()'"
+        f"--bind 127.0.0.1:{port} --no-control-socket '{app}()'"
     )
 
 
