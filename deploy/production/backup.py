@@ -35,22 +35,19 @@ def libpq_url(component, site_):
     return url.render_as_string(hide_password=False)
 
 
+def _run_on(component, site_, tool, *arguments):
+    """Run a PostgreSQL tool on a component's database, as its role; fail on an error."""
+    dbname = f"--dbname={libpq_url(component, site_)}"
+    subprocess.run([_tool(tool), *arguments, dbname], check=True)
+
+
 def back_up(site_, folder):
     """Dump each database into folder/<component>.dump; return what was written."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     written = []
     for component in databases():
         target = folder / f"{component}.dump"
-        subprocess.run(
-            [
-                _tool("pg_dump"),
-                "--format=custom",
-                "--no-owner",
-                f"--file={target}",
-                f"--dbname={libpq_url(component, site_)}",
-            ],
-            check=True,
-        )
+        _run_on(component, site_, "pg_dump", "--format=custom", "--no-owner", f"--file={target}")
         written.append(f"{component}: {target} ({target.stat().st_size:,} bytes)")
     return written
 
@@ -60,16 +57,14 @@ def restore(site_, folder):
     restored = []
     for component in databases():
         source = folder / f"{component}.dump"
-        subprocess.run(
-            [
-                _tool("pg_restore"),
-                "--no-owner",
-                "--exit-on-error",
-                "--single-transaction",
-                f"--dbname={libpq_url(component, site_)}",
-                str(source),
-            ],
-            check=True,
+        _run_on(
+            component,
+            site_,
+            "pg_restore",
+            "--no-owner",
+            "--exit-on-error",
+            "--single-transaction",
+            str(source),
         )
         restored.append(f"{component}: restored from {source}")
     return restored

@@ -46,21 +46,14 @@ def _password():
     return secrets.token_urlsafe(32)
 
 
-def _shared_keys(site_):
-    """The keys every component shares, kept from an earlier run if there was one."""
-    for identity in IDENTITIES:
-        earlier = read_env_file(site_.etc / f"{identity}.env")
-        if "TOKEN_SIGNING_KEY" in earlier:
-            pii = next(
-                (
-                    read_env_file(site_.etc / f"{holder}.env").get("PII_ENCRYPTION_KEY")
-                    for holder in PII_HOLDERS
-                    if (site_.etc / f"{holder}.env").exists()
-                ),
-                None,
-            )
-            return earlier["TOKEN_SIGNING_KEY"], pii or Fernet.generate_key().decode()
-    return secrets.token_urlsafe(48), Fernet.generate_key().decode()
+def _shared_keys(earlier):
+    """The token key and the PII key: an earlier run's (from any file holding one), else new."""
+
+    def kept(name):
+        return next((found[name] for found in earlier.values() if name in found), None)
+
+    token_key = kept("TOKEN_SIGNING_KEY") or secrets.token_urlsafe(48)
+    return token_key, kept("PII_ENCRYPTION_KEY") or Fernet.generate_key().decode()
 
 
 def environment(site_, identity, earlier, token_key, pii_key, database_password=None):
@@ -129,13 +122,13 @@ def postgresql_roles(passwords):
 
 def write_secrets(site_):
     """Write (or complete) every environment file, the Redis ACL and the roles' SQL."""
-    token_key, pii_key = _shared_keys(site_)
+    earlier = {identity: read_env_file(site_.etc / f"{identity}.env") for identity in IDENTITIES}
+    token_key, pii_key = _shared_keys(earlier)
     redis_passwords, database_passwords = {}, {}
     for identity in IDENTITIES:
         path = site_.etc / f"{identity}.env"
         shared_role = database_passwords.get("stats") if identity == WORKER else None
-        earlier = read_env_file(path)
-        settings = environment(site_, identity, earlier, token_key, pii_key, shared_role)
+        settings = environment(site_, identity, earlier[identity], token_key, pii_key, shared_role)
         owner_only_file(path, "".join(f"{key}={value}\n" for key, value in settings.items()))
         redis_passwords[identity] = settings["PUFA_REDIS_PASSWORD"]
         if "PUFA_DATABASE_PASSWORD" in settings and identity != WORKER:

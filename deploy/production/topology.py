@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from shared.components import BY_NAME, COMPONENTS, SERVICES, WITH_DATABASE
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from shared.config import REPO_ROOT
 
 
 class Site(NamedTuple):

@@ -11,7 +11,6 @@ init system would start them.
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from deploy.production import topology
 from deploy.production.secrets import read_env_file
 from shared.config import REPO_ROOT
 from tests.support.postgres import PostgresCluster
-from tests.support.processes import ManagedProcess, free_port, wait_for
+from tests.support.processes import ManagedProcess, free_port, port_is_free, wait_for
 
 BIN_DIR = Path(sys.executable).parent
 WITH_ENV = REPO_ROOT / "deploy" / "production" / "with-env"
@@ -37,18 +36,9 @@ def _free_block(size):
     """A first port from which `size` loopback ports are all free."""
     for _ in range(50):
         first = free_port()
-        if first + size < 65000 and all(_port_free(first + n) for n in range(size)):
+        if first + size < 65000 and all(port_is_free(first + n) for n in range(size)):
             return first
     raise RuntimeError("no block of free ports")
-
-
-def _port_free(port):
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def _certificate(folder):
@@ -171,7 +161,7 @@ class ProductionSite:
             env=os.environ.copy(),
             log_path=self.logs / "redis.log",
         )
-        wait_for(lambda: _port_taken(self.site.redis_port), 20, "Redis")
+        wait_for(lambda: not port_is_free(self.site.redis_port), 20, "Redis")
 
     def restart_redis(self):
         """Stop Redis (it writes its append-only file) and start it again."""
@@ -277,8 +267,3 @@ class ProductionSite:
                 if pid:
                     pids.append(pid)
         return pids
-
-
-def _port_taken(port):
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
