@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tests.integration.conftest import start_system
 from tests.production import phones as market
+from tests.production import queues
 from tests.production.site import ADMIN, ADMIN_PASSWORD, ProductionSite
 from tests.support.accounts import create_admin_by_cli, run_flask_command
 from tests.support.processes import ManagedProcess, RedisServer
@@ -72,7 +73,7 @@ def run():
     for name, report in (("production topology", production), ("make run topology", make_run)):
         print(f"market day, {name}: {json.dumps(report, ensure_ascii=False)}")
     print(
-        f"market day ({PHONES} phones x {market.ITEMS} items within {WINDOW:.0f} s): "
+        f"market day ({PHONES} phones x {queues.ITEMS} items within {WINDOW:.0f} s): "
         f"production {production['items_per_second']} items/s, p95 {production['p95_ms']} ms; "
         f"make run {make_run['items_per_second']} items/s, p95 {make_run['p95_ms']} ms; "
         f"ratio {production['items_per_second'] / make_run['items_per_second']:.2f}x"

@@ -17,6 +17,7 @@ import requests
 
 from deploy.production import backup, topology
 from tests.production import phones as market
+from tests.production import queues
 from tests.production.site import ADMIN, ADMIN_PASSWORD, ProductionSite
 from tests.support.postgres import PostgresCluster
 
@@ -40,7 +41,7 @@ def site(tmp_path_factory):
 
 def recount(dsn_of):
     """The figures counted from the records themselves, in each service's database."""
-    year = f"{market.YEAR}"
+    year = f"{queues.YEAR}"
     with psycopg.connect(dsn_of("pufa_activities")) as db:
         sessions, attendances = db.execute(
             "SELECT count(*), coalesce(sum(greatest(headcount, checkins)), 0) FROM activities "
@@ -69,7 +70,7 @@ def recount(dsn_of):
 def shown_figures(admin):
     """The figures the stats API shows for the burst's year, None while it cannot answer."""
     try:
-        answer = admin.call("GET", "/stats/summary", params={"year": market.YEAR})
+        answer = admin.call("GET", "/stats/summary", params={"year": queues.YEAR})
     except requests.RequestException:  # a 503 while rebuilding is a moment, not an answer
         return None
     return {
@@ -131,15 +132,15 @@ def test_a_market_day_with_faults_stores_every_record_once_and_counts_it_once(si
     # Every phone's whole queue was taken: the server said so of each item.
     assert [phone.gave_up for phone in phones if phone.gave_up] == []
     sent = {item["data"]["id"] for phone in phones for batch in phone.queue for item in batch}
-    assert len(sent) == PHONES * market.ITEMS
+    assert len(sent) == PHONES * queues.ITEMS
     assert set().union(*(phone.stored for phone in phones)) == sent
 
     # ...and the databases hold exactly those records, each once, check-ins counted once.
     figures, stored, miscounted = recount(site.postgres.socket_dsn)
     assert stored == sent and miscounted == 0
     staff = [phone for phone in phones if phone.role == "staff"]
-    assert figures["sessions"] == len(staff) * (market.ITEMS - market.BATCH)
-    assert figures["consultations"] == (PHONES - len(staff)) * market.ITEMS
+    assert figures["sessions"] == len(staff) * (queues.ITEMS - queues.BATCH)
+    assert figures["consultations"] == (PHONES - len(staff)) * queues.ITEMS
 
     # The figures came back by themselves after the faults and equal the recount.
     assert wait_for_figures(admin, figures) == figures
