@@ -3,6 +3,7 @@ Chinese headers and names beside codes. A view hands these the very rows it woul
 as JSON (from the same function), so the file cannot differ from the screen."""
 
 from services.stats.catalogue import ALL_NAME, COUNTY_NAME, METRICS
+from services.stats.quiet import QUIET_HEADER, quiet_rows
 from shared.sheets import xlsx_download
 
 FIGURE_HEADER = (
@@ -65,3 +66,12 @@ def summary_sheet(summary):
     year = summary["year"]
     rows = summary_rows(summary)
     return xlsx_download(f"summary-{year}.xlsx", f"{year}年汇总", FIGURE_HEADER, rows)
+
+
+def quiet_sheet(answer):
+    """An xlsx download of the villages with no consultation in the months asked."""
+    year, count = answer["year"], len(answer["months"])
+    title = f"{year}年近{count}个月无咨询记录的村(社区)"
+    return xlsx_download(
+        f"quiet-villages-{year}-{count}.xlsx", title, QUIET_HEADER, quiet_rows(answer)
+    )

@@ -27,6 +27,11 @@ def _kept_names(connection, ns, wanted):
     return [value.decode() if value is not None else None for value in values]
 
 
+def names_of(connection, ns, parts):
+    """{part: the registry's name or None} of areas ("township:<code>", "village:<code>")."""
+    return dict(zip(parts, _kept_names(connection, ns, parts), strict=True)) if parts else {}
+
+
 def _named(part, names):
     """The name of an area or breakdown ("county", "all", "type:法润巴扎" ...)."""
     if part == "county":
@@ -49,7 +54,7 @@ def name_figures(connection, ns, rows):
             if part.partition(":")[0] in REGISTRY_NAMED
         }
     )
-    names = dict(zip(wanted, _kept_names(connection, ns, wanted), strict=True)) if wanted else {}
+    names = names_of(connection, ns, wanted)
     return [
         row
         | {

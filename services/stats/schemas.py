@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from services.stats.catalogue import DIMENSIONS, METRICS
+from services.stats.quiet import MONTHS_CHOSEN
 from shared.clock import CountyTime
 from shared.input_schema import InputSchema, Pattern, plausible_day
 
@@ -65,6 +66,28 @@ class TrendQuery(YearQuery, SheetChoice):
 class RankingQuery(SheetChoice):
     metric = ma.fields.String(required=True, validate=METRIC)
     period = ma.fields.String(required=True, validate=existing_period)
+
+
+class QuietQuery(YearQuery, SheetChoice):
+    months = ma.fields.Integer(
+        load_default=3,
+        validate=validate.OneOf(MONTHS_CHOSEN),
+        metadata={"description": "How many months back from the year's last (or this) month."},
+    )
+
+
+class QuietVillage(ma.Schema):
+    township = ma.fields.String()
+    township_name = ma.fields.String()
+    village = ma.fields.String()
+    village_name = ma.fields.String()
+
+
+class QuietRead(ma.Schema):
+    year = ma.fields.String()
+    months = ma.fields.List(ma.fields.String(), metadata={"description": "Newest first."})
+    villages = ma.fields.Integer(metadata={"description": "Villages in the registry."})
+    quiet = ma.fields.List(ma.fields.Nested(QuietVillage))
 
 
 class ReportRead(ma.Schema):

@@ -4,7 +4,7 @@ freshness, rebuilds."""
 from flask import Response
 from flask.views import MethodView
 
-from services.stats import exports, figures, jobs, publications, report, suppression
+from services.stats import exports, figures, jobs, publications, quiet, report, suppression
 from services.stats import schemas as s
 from services.stats.freshness import freshness_report
 from shared.auth import current_principal
@@ -96,6 +96,22 @@ class Ranking(MethodView):
             principal, connection, metric, period, "county", "township", rows
         )
         return _answered(query, rows, f"ranking-{metric}-{period}.xlsx", f"{period} {metric}")
+
+
+@blp.route("/quiet-villages")
+class QuietVillages(MethodView):
+    @roles_allowed(*FIGURE_READERS)
+    @blp.arguments(s.QuietQuery, location="query")
+    @blp.response(200)
+    @blp.doc(responses=json_or_xlsx("The villages, or (format=xlsx) a sheet of them.", s.QuietRead))
+    def get(self, query):
+        """Villages with no consultation recorded in the year's last `months` months
+        (up to this month while the year runs), flagged for the advisors' work."""
+        year, months = query["year"], query["months"]
+        answer = quiet.quiet_villages(get_redis(), year, months)
+        if query["format"] == "xlsx":
+            return exports.quiet_sheet(answer)
+        return answer
 
 
 @blp.route("/report")

@@ -220,6 +220,20 @@ def test_a_record_lists_excel_holds_every_record_listed(demo_stack, leader_page)
     assert sheet.max_row - 1 == count
 
 
+def test_the_quiet_villages_are_the_apis_and_their_excel_the_table(demo_stack, leader_page):
+    answer = api(demo_stack, f"/stats/quiet-villages?year={demo_stack.year}&months=3")
+    count = leader_page.locator("[data-testid=quiet-count]")
+    assert count.get_attribute("data-count") == str(len(answer["quiet"]))
+    assert f"共 {answer['villages']} 个" in count.inner_text()
+    first = leader_page.locator("[data-testid=quiet-table] tbody tr").first
+    if answer["quiet"]:
+        assert answer["quiet"][0]["village_name"] in first.inner_text()
+    sheet = openpyxl.load_workbook(downloaded(leader_page, "[data-testid=xlsx-quiet]")).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    code = header.index("村(社区)代码")
+    assert [row[code] for row in rows] == [row["village"] for row in answer["quiet"]]
+
+
 def test_the_report_paragraph_is_the_apis_copied_and_in_word(demo_stack, leader_page, shots):
     report = api(demo_stack, f"/stats/report?year={demo_stack.year}")
     shown = leader_page.text_content("[data-testid=report-paragraph]").strip()

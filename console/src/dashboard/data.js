@@ -51,6 +51,7 @@ export const requests = {
   reach: (year) => `/activities/reach?${query({ year })}`,
   report: (year) => `/stats/report?${query({ year })}`,
   reportDocx: (year) => `/stats/report.docx?${query({ year })}`,
+  quietVillages: (year, months) => `/stats/quiet-villages?${query({ year, months })}`,
   publication: (year) => `/stats/publications/latest?${query({ year })}`,
   villages: () => "/registry/villages",
   townships: () => "/registry/townships",
@@ -70,24 +71,6 @@ export async function optional(path) {
   }
 }
 
-// The months of the last `count` months ending with the year's last month (or this month
-// while the year runs), newest first.
-export function lastMonths(year, count, today = new Date()) {
-  let y = Number(year);
-  let m = 12;
-  if (y === today.getFullYear()) m = today.getMonth() + 1;
-  if (y > today.getFullYear()) return [];
-  const months = [];
-  for (let i = 0; i < count; i += 1) {
-    months.push(`${y}-${String(m).padStart(2, "0")}`);
-    m -= 1;
-    if (m === 0) {
-      m = 12;
-      y -= 1;
-    }
-  }
-  return months;
-}
 
 // How fresh a source's figures are, said plainly.
 export function freshnessText(report, source) {
