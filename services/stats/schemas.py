@@ -71,7 +71,7 @@ class RankingQuery(SheetChoice):
 class QuietQuery(YearQuery, SheetChoice):
     months = ma.fields.Integer(
         load_default=3,
-        validate=validate.OneOf(MONTHS_CHOSEN),
+        validate=[validate.Range(min=1, max=12), validate.OneOf(MONTHS_CHOSEN)],
         metadata={"description": "How many months back from the year's last (or this) month."},
     )
 

@@ -130,6 +130,7 @@ TABLE = {
             "figures",
             "trend",
             "ranking",
+            "quiet-villages",
             "report",
             "report.docx",
             "publications",
