@@ -84,6 +84,18 @@ def village_breakdowns(connection, ns, metric, period, villages, dimension):
     }
 
 
+def period_breakdowns(connection, ns, metric, periods, area, dimension):
+    """{period: its figures by a dimension (unnamed), largest first} of several periods of
+    one area: one pipelined HGETALL each."""
+    pipeline = connection.pipeline(transaction=False)
+    for period in periods:
+        pipeline.hgetall(figures_key(ns, period, area, dimension))
+    return {
+        period: _breakdown(connection, ns, metric, period, area, dimension, stored)
+        for period, stored in zip(periods, pipeline.execute(), strict=True)
+    }
+
+
 def figures(connection, metrics, period, area="county"):
     """Several metrics' totals of one period and area, by metric, named."""
     ns = live_namespace(connection)

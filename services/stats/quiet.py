@@ -4,10 +4,8 @@ its Excel file are both this answer, so the file cannot differ from the screen."
 
 from datetime import date
 
-from services.stats.catalogue import refuse_unkept
-from services.stats.figures import live_namespace
+from services.stats.figures import live_namespace, period_breakdowns
 from services.stats.names import names_of
-from services.stats.rollup import figures_key
 from shared.clock import local_today
 from shared.registry_client import village_townships
 
@@ -35,21 +33,12 @@ def quiet_villages(connection, year, months):
     of `year` (one pipelined read of the county's figures by village per month)."""
     ns = live_namespace(connection)
     span = last_months(year, months, local_today())
-    pipeline = connection.pipeline(transaction=False)
-    for month in span:
-        refuse_unkept(METRIC, month, "county", "village")
-        pipeline.hgetall(figures_key(ns, month, "county", "village"))
-    prefix = f"{METRIC}|".encode()
-    heard = {
-        name[len(prefix) :].decode()
-        for stored in pipeline.execute()
-        for name, value in stored.items()
-        if name.startswith(prefix) and int(value)
-    }
-    townships = village_townships()
+    monthly = period_breakdowns(connection, ns, METRIC, span, "county", "village")
+    heard = {row["breakdown"].partition(":")[2] for rows in monthly.values() for row in rows}
+    township_of = village_townships()
     silent = sorted(  # a year still to come has no months, so no village is quiet in it
         (township, village)
-        for village, township in townships.items()
+        for village, township in township_of.items()
         if span and village not in heard
     )
     parts = {f"township:{t}" for t, _ in silent} | {f"village:{v}" for _, v in silent}
@@ -63,7 +52,7 @@ def quiet_villages(connection, year, months):
         }
         for township, village in silent
     ]
-    return {"year": year, "months": span, "villages": len(townships), "quiet": quiet}
+    return {"year": year, "months": span, "villages": len(township_of), "quiet": quiet}
 
 
 def quiet_rows(answer):

@@ -71,7 +71,6 @@ export async function optional(path) {
   }
 }
 
-
 // How fresh a source's figures are, said plainly.
 export function freshnessText(report, source) {
   const state = report?.[source];
