@@ -23,22 +23,13 @@ from deploy.production import topology
 from deploy.production.secrets import read_env_file
 from shared.config import REPO_ROOT
 from tests.support.postgres import PostgresCluster
-from tests.support.processes import ManagedProcess, free_port, port_is_free, wait_for
+from tests.support.processes import ManagedProcess, free_ports, port_is_free, wait_for
 
 BIN_DIR = Path(sys.executable).parent
 WITH_ENV = REPO_ROOT / "deploy" / "production" / "with-env"
 # supervisord stops its programs one after another, each within gunicorn's graceful 5 s
 SUPERVISOR_STOP_SECONDS = 90
 ADMIN, ADMIN_PASSWORD = "county-admin", "Moyu-bureau-2026-keys"
-
-
-def _free_block(size):
-    """A first port from which `size` loopback ports are all free."""
-    for _ in range(50):
-        first = free_port()
-        if first + size < 65000 and all(port_is_free(first + n) for n in range(size)):
-            return first
-    raise RuntimeError("no block of free ports")
 
 
 def _certificate(folder):
@@ -75,7 +66,7 @@ class ProductionSite:
 
     def _bring_up(self, replicas, workers, settings):
         cert, key = _certificate(self.etc / "tls")
-        base = _free_block(60)
+        base = free_ports(60)
         values = {
             "PUFA_ETC": str(self.etc),
             "PUFA_STATE": str(self.state),

@@ -1,6 +1,7 @@
 """Start the bundled Redis and real gunicorn service processes on free ports, and stop them."""
 
 import os
+import random
 import secrets
 import signal
 import socket
@@ -19,11 +20,52 @@ from shared.config import REPO_ROOT
 BIN_DIR = Path(sys.executable).parent
 
 
+def _ephemeral_ports():
+    """The kernel's range of local ports for outgoing connections (low, high)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+# ports already given to a caller of this process, who may not have bound them yet
+_handed_out = set()
+
+
+def _can_bind(port):
+    """Whether no socket at all holds the port, on loopback or on the wildcard nginx binds."""
+    for host in ("127.0.0.1", "0.0.0.0"):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                return False
+    return True
+
+
+def free_ports(count):
+    """The first of `count` consecutive ports no socket holds, below the ephemeral range.
+
+    A port the kernel hands out for binding to port 0 lies in its ephemeral range, where
+    any outgoing connection made before our server binds it may take it as its own local
+    port (a production site's 60-port block lost nginx's port that way after the suite's
+    thousands of connections). Below that range only listeners take ports.
+    """
+    low, _high = _ephemeral_ports()
+    floor = 10000 if low > 10000 + 2 * count else 1024
+    for _ in range(200):
+        first = random.randrange(floor, low - count)
+        block = set(range(first, first + count))
+        if not block & _handed_out and all(_can_bind(port) for port in block):
+            _handed_out.update(block)
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports below {low}")
+
+
 def free_port():
-    """A TCP port on loopback that nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port on loopback that no socket holds right now."""
+    return free_ports(1)
 
 
 def port_is_free(port):
