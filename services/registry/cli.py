@@ -7,26 +7,12 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from services.registry.models import Village
-from services.registry.spreadsheets import read_table
-from services.registry.transfer import import_file
-from services.registry.writes import registry_write
+from services.registry.service import load_directory
 from shared.db import get_db
 from shared.errors import ApiError
 
 registry_cli = AppGroup("registry", help="Load and check the registry.")
 MOYU_DATA = Path(__file__).parent / "data"
-
-
-@registry_write
-def load_directory(session, folder):
-    """Import villages.csv, advisors.csv and assignments.csv from a folder, in that order."""
-    reports = []
-    for kind in ("villages", "advisors", "assignments"):
-        path = Path(folder) / f"{kind}.csv"
-        header, rows = read_table(path.name, path.read_bytes())
-        reports.append(import_file(session, kind=kind, header=header, rows=rows))
-        session.flush()
-    return reports
 
 
 @registry_cli.command("load-moyu")

@@ -1,4 +1,5 @@
-"""What the other services and leadership ask of the registry, each in one query."""
+"""The registry's reads: its entries, who serves which village when, coverage and load,
+each in one query (the rules and the writes are in `service.py`)."""
 
 import sqlalchemy as sa
 
@@ -10,6 +11,75 @@ from services.registry.models import (
     in_force_between,
     in_force_on,
 )
+from shared.db import get_or_404
+
+
+def _matching(text, *columns):
+    """SQL condition: `text` appears in any of the columns (case-insensitive)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def get_townships(session, *, text=None):
+    """Every township (or those whose name or code holds `text`) with its number of
+    villages, in code order."""
+    counts = (
+        sa.select(Village.township_code, sa.func.count().label("n"))
+        .group_by(Village.township_code)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Township, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.township_code == Township.code)
+        .where(_matching(text, Township.name, Township.code) if text else sa.true())
+        .order_by(Township.code)
+    ).all()
+    return [{"code": t.code, "name": t.name, "kind": t.kind, "villages": n} for t, n in rows]
+
+
+def get_villages(session, *, township_code=None, text=None):
+    """Villages, optionally of one township and/or whose name or code holds `text`, in
+    code order."""
+    query = sa.select(Village).order_by(Village.code)
+    if township_code is not None:
+        query = query.where(Village.township_code == township_code)
+    if text:
+        query = query.where(_matching(text, Village.name, Village.code))
+    return session.scalars(query).all()
+
+
+def get_village(session, *, code):
+    """One village or 404."""
+    return get_or_404(session, Village, code, "village")
+
+
+def get_advisors(session, *, active=None, text=None, phones_searched=False):
+    """Advisors in id order, optionally only the active (or inactive) ones, and/or those
+    whose name, law firm or licence (and phone, for a caller who sees phones) holds `text`."""
+    query = sa.select(Advisor).order_by(Advisor.id)
+    if active is not None:
+        query = query.where(Advisor.active.is_(active))
+    if text:
+        columns = [Advisor.name, Advisor.law_firm, Advisor.licence_no]
+        # A caller who sees masked phones must not find the hidden digits by searching.
+        columns += [Advisor.phone] if phones_searched else []
+        query = query.where(_matching(text, *columns))
+    return session.scalars(query).all()
+
+
+def get_advisor(session, *, advisor_id):
+    """One advisor or 404."""
+    return get_or_404(session, Advisor, advisor_id, "advisor")
+
+
+def assignment_history(session, *, village_code=None, advisor_id=None):
+    """Assignments, oldest first, of a village and/or an advisor."""
+    query = sa.select(Assignment).order_by(Assignment.valid_from, Assignment.id)
+    if village_code is not None:
+        query = query.where(Assignment.village_code == village_code)
+    if advisor_id is not None:
+        query = query.where(Assignment.advisor_id == advisor_id)
+    return session.scalars(query).all()
 
 
 def advisor_on(session, *, village_code, day):

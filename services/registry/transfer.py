@@ -1,20 +1,20 @@
-"""Bulk import and export of villages, advisors and assignments (CSV or XLSX).
+"""The sheets of villages, advisors and assignments (CSV or XLSX) admins import and
+export: their columns, the checks of every row, and the rows of an export.
 
 A file is all or nothing: every bad row and field is reported (spreadsheet row numbers)
 and nothing is stored; a good file reports what it created and changed; the same file
-imported twice changes nothing the second time. Headers may be Chinese or English.
+imported twice changes nothing the second time (service.import_file applies the rows that
+pass these checks). Headers may be Chinese or English.
 """
 
 from datetime import date
 
 import sqlalchemy as sa
 
-from services.registry import assignments, directory
-from services.registry.models import Advisor, Assignment, Village
+from services.registry import queries
+from services.registry.models import Advisor, Village
 from services.registry.schemas import LANGUAGES, LICENCE
-from services.registry.writes import registry_write
 from shared.errors import ApiError
-from shared.feed import append_change
 
 YES = {"是", "yes", "y", "true", "1"}
 NO = {"否", "no", "n", "false", "0", ""}
@@ -113,12 +113,8 @@ def _required(record, row, errors, *fields):
             errors.add(row, field, "Missing value.")
 
 
-def _change_count(report, outcome):
-    report[outcome] = report.get(outcome, 0) + 1
-
-
-def import_villages(session, header, rows):
-    """Create or update townships and villages from a file."""
+def checked_villages(header, rows):
+    """(row, kind, placeholder) of each row of a villages sheet; 422 naming every bad one."""
     errors, seen, clean = RowErrors(), {}, []
     for row, r in _records("villages", header, rows, errors):
         _required(r, row, errors, "township_code", "township_name", "code", "name", "kind")
@@ -139,23 +135,7 @@ def import_villages(session, header, rows):
         placeholder = _flag(r.get("placeholder_name", ""), row, "placeholder_name", errors, False)
         clean.append((r, kind, placeholder))
     errors.raise_if_any()
-    report = {}
-    for r, kind, placeholder in clean:
-        township_kind = "town" if r["township_name"].endswith("镇") else "township"
-        directory.upsert_township(
-            session, code=r["township_code"], name=r["township_name"], kind=township_kind
-        )
-        outcome = directory.upsert_village(
-            session, code=r["code"], name=r["name"], kind=kind,
-            township_code=r["township_code"], placeholder_name=placeholder,
-        )  # fmt: skip
-        if outcome != "unchanged":
-            session.flush()
-            append_change(session, entity="village", entity_id=r["code"], action=outcome,
-                          payload={"village_code": r["code"], "township_code": r["township_code"],
-                                   "kind": kind})  # fmt: skip
-        _change_count(report, outcome)
-    return report
+    return clean
 
 
 def _languages(value, row, errors):
@@ -173,8 +153,8 @@ def _languages(value, row, errors):
     return codes
 
 
-def import_advisors(session, header, rows):
-    """Create or update advisors, keyed by practising-licence number."""
+def checked_advisors(header, rows):
+    """The advisor's values of each row of an advisors sheet; 422 naming every bad one."""
     errors, seen, clean = RowErrors(), {}, []
     for row, r in _records("advisors", header, rows, errors):
         _required(r, row, errors, "licence_no", "name", "phone", "law_firm")
@@ -194,26 +174,13 @@ def import_advisors(session, header, rows):
         }  # fmt: skip
         clean.append(values)
     errors.raise_if_any()
-    report = {}
-    for values in clean:
-        advisor = session.scalar(
-            sa.select(Advisor).where(Advisor.licence_no == values["licence_no"])
-        )
-        if advisor is None:
-            directory.create_advisor(session, **values)
-            _change_count(report, "created")
-        elif all(getattr(advisor, k) == v for k, v in values.items()):
-            _change_count(report, "unchanged")
-        else:
-            directory.update_advisor(
-                session, advisor_id=advisor.id, version=advisor.version, **values
-            )
-            _change_count(report, "updated")
-    return report
+    return clean
 
 
-def import_assignments(session, header, rows):
-    """Apply assignment rows in date order, with the same rules as one assignment at a time."""
+def checked_assignments(session, header, rows):
+    """(row, village code, advisor id, from, to) of each row of an assignments sheet that
+    names a village and an advisor the registry holds, and the RowErrors of the others
+    (the assignment rules then add theirs, so one answer lists every problem)."""
     errors, clean = RowErrors(), []
     licences = dict(session.execute(sa.select(Advisor.licence_no, Advisor.id)).all())
     villages = set(session.scalars(sa.select(Village.code)).all())
@@ -227,48 +194,7 @@ def import_assignments(session, header, rows):
         end = _day(r.get("valid_to", ""), row, "valid_to", errors, required=False)
         if not errors.has_row(row):
             clean.append((row, r["village_code"], licences.get(r["licence_no"]), start, end))
-    report = {}
-    # The rules are applied to the rows that passed, so one answer lists every problem.
-    for row, village_code, advisor_id, start, end in sorted(clean, key=lambda c: (c[3], c[0])):
-        existing = session.scalar(
-            sa.select(Assignment).where(
-                Assignment.village_code == village_code, Assignment.valid_from == start
-            )
-        )
-        try:
-            if existing is not None and existing.advisor_id == advisor_id:
-                if existing.valid_to == end:
-                    _change_count(report, "unchanged")
-                    continue
-                if existing.valid_to is None and end is not None:
-                    assignments.end(session, assignment_id=existing.id, valid_to=end)
-                    _change_count(report, "updated")
-                    continue
-            assignments.assign(
-                session,
-                village_code=village_code,
-                advisor_id=advisor_id,
-                valid_from=start,
-                valid_to=end,
-            )
-            _change_count(report, "created")
-        except ApiError as exc:
-            errors.add(row, "valid_from", exc.message)
-    errors.raise_if_any()
-    return report
-
-
-IMPORTERS = {
-    "villages": import_villages,
-    "advisors": import_advisors,
-    "assignments": import_assignments,
-}
-
-
-@registry_write
-def import_file(session, *, kind, header, rows):
-    """Import one file into the registry in the caller's transaction; return the report."""
-    return {"kind": kind, "rows": len(rows)} | IMPORTERS[kind](session, header, rows)
+    return clean, errors
 
 
 def header_of(kind):
@@ -282,14 +208,14 @@ def export_rows(session, *, kind, mask_phone=None):
     if kind == "villages":
         rows = [[v.township_code, v.township.name, v.code, v.name,
                  "村" if v.kind == "village" else "社区", "是" if v.placeholder_name else "否"]
-                for v in directory.get_villages(session)]  # fmt: skip
+                for v in queries.get_villages(session)]  # fmt: skip
     elif kind == "advisors":
         rows = [[a.licence_no, a.name, mask_phone(a.phone) if mask_phone else a.phone, a.law_firm,
                  ";".join(a.languages), "是" if a.active else "否"]
-                for a in directory.get_advisors(session)]  # fmt: skip
+                for a in queries.get_advisors(session)]  # fmt: skip
     else:
         licences = dict(session.execute(sa.select(Advisor.id, Advisor.licence_no)).all())
         rows = [[a.village_code, licences[a.advisor_id], a.valid_from.isoformat(),
                  a.valid_to.isoformat() if a.valid_to else ""]
-                for a in assignments.history(session)]  # fmt: skip
+                for a in queries.assignment_history(session)]  # fmt: skip
     return header, rows

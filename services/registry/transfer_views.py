@@ -4,8 +4,9 @@ import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
+from services.registry.service import import_file
 from services.registry.spreadsheets import FORMATS, read_table, write_table
-from services.registry.transfer import COLUMNS, export_rows, header_of, import_file
+from services.registry.transfer import COLUMNS, export_rows, header_of
 from shared.auth import current_principal
 from shared.blueprint import Blueprint
 from shared.db import get_db

@@ -3,7 +3,7 @@
 from flask import request
 from flask.views import MethodView
 
-from services.registry import assignments, directory, queries
+from services.registry import queries, service
 from services.registry import schemas as s
 from shared.auth import current_principal
 from shared.blueprint import Blueprint
@@ -31,7 +31,7 @@ class Townships(MethodView):
     @blp.response(200, s.TownshipRead(many=True))
     def get(self, query):
         """The county's townships (or those matching `q`), each with its number of villages."""
-        return directory.get_townships(_session(), text=query.get("text"))
+        return queries.get_townships(_session(), text=query.get("text"))
 
 
 @blp.route("/villages")
@@ -41,7 +41,7 @@ class Villages(MethodView):
     @blp.response(200, s.VillageRead(many=True))
     def get(self, query):
         """Villages and communities, optionally of one township and/or matching `q`."""
-        return directory.get_villages(
+        return queries.get_villages(
             _session(), township_code=query.get("township"), text=query.get("text")
         )
 
@@ -54,7 +54,7 @@ class AdvisorOfVillage(MethodView):
     def get(self, query, code):
         """The advisor serving a village on a date (null when none)."""
         day = _day(query)
-        directory.get_village(_session(), code=code)
+        queries.get_village(_session(), code=code)
         advisor = queries.advisor_on(_session(), village_code=code, day=day)
         return {"village_code": code, "date": day, "advisor": advisor}
 
@@ -67,7 +67,7 @@ class TimelineOfVillage(MethodView):
     def get(self, query, code):
         """A village's advisors over time, oldest first, with the one in force on `date`."""
         day = _day(query)
-        village = directory.get_village(_session(), code=code)
+        village = queries.get_village(_session(), code=code)
         entries = queries.timeline(_session(), village_code=code, day=day)
         return {"village": village, "date": day, "assignments": entries}
 
@@ -79,7 +79,7 @@ class Advisors(MethodView):
     @blp.response(200, s.AdvisorRead(many=True))
     def get(self, query):
         """Advisors, optionally matching `q` (phones masked for everyone but admins)."""
-        return directory.get_advisors(
+        return queries.get_advisors(
             _session(),
             active=query.get("active"),
             text=query.get("text"),
@@ -91,7 +91,7 @@ class Advisors(MethodView):
     @blp.response(201, s.AdvisorRead)
     def post(self, body):
         """Register an advisor (admins)."""
-        advisor = directory.create_advisor(_session(), **body)
+        advisor = service.create_advisor(_session(), **body)
         return advisor
 
 
@@ -101,7 +101,7 @@ class AdvisorById(MethodView):
     @blp.response(200, s.AdvisorRead)
     def get(self, advisor_id):
         """One advisor."""
-        return directory.get_advisor(_session(), advisor_id=advisor_id)
+        return queries.get_advisor(_session(), advisor_id=advisor_id)
 
     @roles_allowed("admin")
     @blp.arguments(s.AdvisorUpdate(partial=s.ADVISOR_FIELDS))
@@ -109,7 +109,7 @@ class AdvisorById(MethodView):
     @blp.alt_response(409, description="Stale version: `current` holds the advisor as it is now.")
     def patch(self, body, advisor_id):
         """Change an advisor; send the version you read (stale → 409)."""
-        advisor = directory.update_advisor(_session(), advisor_id=advisor_id, **body)
+        advisor = service.update_advisor(_session(), advisor_id=advisor_id, **body)
         return advisor
 
 
@@ -137,7 +137,7 @@ class Assignments(MethodView):
     @blp.response(200, s.AssignmentRead(many=True))
     def get(self, query):
         """The assignment history of a village and/or an advisor, oldest first."""
-        return assignments.history(
+        return queries.assignment_history(
             _session(), village_code=query.get("village"), advisor_id=query.get("advisor")
         )
 
@@ -146,7 +146,7 @@ class Assignments(MethodView):
     @blp.response(201, s.AssignmentMade)
     def post(self, body):
         """Assign an advisor to a village from a date; closes the previous open assignment."""
-        made, closed = assignments.assign(_session(), **body)
+        made, closed = service.assign(_session(), **body)
         return {"assignment": made, "closed": closed}
 
 
@@ -157,7 +157,7 @@ class EndAssignment(MethodView):
     @blp.response(200, s.AssignmentRead)
     def post(self, body, assignment_id):
         """End an open-ended assignment on a date (inclusive)."""
-        ended = assignments.end(_session(), assignment_id=assignment_id, **body)
+        ended = service.end_assignment(_session(), assignment_id=assignment_id, **body)
         return ended
 
 

@@ -5,7 +5,8 @@ import shutil
 import pytest
 
 from services.registry import create_app
-from services.registry.cli import MOYU_DATA, load_directory
+from services.registry.cli import MOYU_DATA
+from services.registry.service import load_directory
 from shared.db import get_db
 from tests.support.apps import migrated
 
