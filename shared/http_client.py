@@ -3,13 +3,16 @@
 Failures become ApiError in the shared shape: an unreachable service is 503, a slow one 504.
 """
 
+import http.client
 import logging
 import threading
 
 import requests
 from flask import current_app, has_app_context, has_request_context
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from shared.auth import issue_token
@@ -21,17 +24,71 @@ log = logging.getLogger(__name__)
 _local = threading.local()
 
 
+class UnansweredOnKeptAliveConnection(ConnectionResetError):
+    """A kept-alive connection closed or reset before a byte of the answer to its next
+    request: the component had let it go, so it never took that request in."""
+
+
+class _NotesReuse:
+    """A connection that knows whether it has answered before (it is a kept-alive one)."""
+
+    answered = 0
+
+    def connect(self):
+        """Open a new socket: nothing has been answered on it yet."""
+        self.answered = 0
+        super().connect()
+
+    def getresponse(self, *args, **kwargs):
+        """The answer's head; an answerless close on a reused connection is marked so."""
+        try:
+            response = super().getresponse(*args, **kwargs)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
+            # Not a ReadTimeout, not a partial answer (BadStatusLine, IncompleteRead): the
+            # component did not even begin answering, on a connection it had kept open.
+            if self.answered:
+                raise UnansweredOnKeptAliveConnection(str(error)) from error
+            raise
+        self.answered += 1
+        return response
+
+
+class _Connection(_NotesReuse, HTTPConnection):
+    pass
+
+
+class _TLSConnection(_NotesReuse, HTTPSConnection):
+    pass
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TLSPool(HTTPSConnectionPool):
+    ConnectionCls = _TLSConnection
+
+
 class RetryUnanswered(Retry):
     """One more try for a request that got no answer at all: a connection that could not be
-    made, or a kept-alive one the component had closed as the request went out (a GET,
-    HEAD or OPTIONS only: a write may have been done). A request that timed out waiting
-    for its answer was received: it is never sent again."""
+    made, or a kept-alive one the component had closed as the request went out (any
+    method, writes too: it never took the request in). A request that got part of an
+    answer, that was closed unanswered on a new connection, or that timed out waiting
+    for its answer may have been acted on: a write is never sent again."""
 
     def increment(self, method=None, url=None, *args, error=None, **kwargs):
         """urllib3's count of a failure; a read timeout is raised as it is."""
         if isinstance(error, ReadTimeoutError):
             raise error
         return super().increment(method, url, *args, error=error, **kwargs)
+
+    def _is_connection_error(self, err):
+        # urllib3 retries a connection error whatever the method: "fairly sure that the
+        # server did not receive the request". A stale kept-alive connection is one.
+        cause = err.args[-1] if isinstance(err, ProtocolError) and err.args else None
+        return super()._is_connection_error(err) or isinstance(
+            cause, UnansweredOnKeptAliveConnection
+        )
 
 
 RETRY = RetryUnanswered(
@@ -46,11 +103,20 @@ RETRY = RetryUnanswered(
 )
 
 
+class _Adapter(HTTPAdapter):
+    """requests' adapter, its pools made of connections that note their reuse."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        """requests' pool manager, building our pools."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
+
+
 def session():
     """This thread's pooled session (requests.Session is not documented as thread-safe)."""
     if getattr(_local, "session", None) is None:
         _local.session = requests.Session()
-        adapter = HTTPAdapter(max_retries=RETRY)
+        adapter = _Adapter(max_retries=RETRY)
         _local.session.mount("http://", adapter)
         _local.session.mount("https://", adapter)
     return _local.session
