@@ -100,6 +100,9 @@ def _gateway_settings(environ):
         "PROXY_READ_TIMEOUT": float(environ.get("PROXY_READ_TIMEOUT", PROXY_READ_TIMEOUT)),
         "ACCESS_TOKEN_TTL": int(environ.get("ACCESS_TOKEN_TTL", "600")),
         "REFRESH_TOKEN_TTL": int(environ.get("REFRESH_TOKEN_TTL", str(30 * 24 * 3600))),
+        # A spent refresh token presented again this soon, before its successor was used,
+        # is taken as the same grant whose answer was lost (a crashed replica), not a theft.
+        "REFRESH_REUSE_GRACE": int(environ.get("REFRESH_REUSE_GRACE", "30")),
         "RATE_LIMIT_PER_CALLER": environ.get("RATE_LIMIT_PER_CALLER", "600 per minute"),
         "RATE_LIMIT_PER_ADDRESS": environ.get("RATE_LIMIT_PER_ADDRESS", "1200 per minute"),
         # Behind nginx (production) 1: the caller's address is the one nginx saw, taken from

@@ -165,7 +165,7 @@ def rotate_refresh_token(session, *, refresh_token):
     )
     if stored is None or stored.revoked_at is not None:
         raise _invalid_grant("The refresh token is not valid.")
-    if stored.used_at is not None:
+    if stored.used_at is not None and not _answer_may_be_lost(session, stored):
         # Someone replayed a spent token: whoever holds the family may be an attacker.
         _revoke(session, RefreshToken.family == stored.family)
         session.commit()  # the revocation stands, though this grant is refused
@@ -176,8 +176,25 @@ def rotate_refresh_token(session, *, refresh_token):
     account = session.get(Account, stored.account_id)
     if not account.active:
         raise _invalid_grant("This account is disabled.", "account_disabled")
-    stored.used_at = utcnow()
+    # A grant repeated within the grace keeps its first use's time: the grace never grows.
+    stored.used_at = stored.used_at or utcnow()
     return issue_token_pair(session, account, family=stored.family)
+
+
+def _answer_may_be_lost(session, stored):
+    """Whether a spent token's answer may never have reached its holder: it was spent
+    within the grace, and no token of its family has been spent since. A replica that
+    died after the spend, or a phone that lost the answer, then sends the same grant
+    again (nginx passes a POST on to the next replica), and gets a pair, not a logout."""
+    grace = timedelta(seconds=current_app.config["REFRESH_REUSE_GRACE"])
+    if utcnow() - stored.used_at > grace:
+        return False
+    spent_since = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(RefreshToken)
+        .where(RefreshToken.family == stored.family, RefreshToken.used_at > stored.used_at)
+    )
+    return spent_since == 0
 
 
 def _revoke(session, condition):

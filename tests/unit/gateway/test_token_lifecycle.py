@@ -52,11 +52,43 @@ def test_refresh_rotates_and_a_reused_token_revokes_the_family(gw, make_account,
     assert second.status_code == 200
     second = second.get_json()
     assert second["refresh_token"] != first["refresh_token"]
+    third = refresh(gw, second["refresh_token"])
+    assert third.status_code == 200
 
+    # The first token is spent and its successor was used: only a thief sends it now.
     replay = refresh(gw, first["refresh_token"])
     assert replay.status_code == 401
     assert replay.get_json()["error"]["code"] == "token_reused"
     # The thief's (or owner's) newer token of the same family is dead too.
+    assert refresh(gw, third.get_json()["refresh_token"]).status_code == 401
+
+
+def test_a_grant_whose_answer_was_lost_is_answered_again_within_the_grace(gw, make_account, login):
+    make_account("amina")
+    first = login("amina").get_json()
+    lost = refresh(gw, first["refresh_token"])  # a replica died before this reached the phone
+    assert lost.status_code == 200
+
+    again = refresh(gw, first["refresh_token"])  # nginx (or the phone) sends it once more
+    assert again.status_code == 200
+    pair = again.get_json()
+    assert pair["refresh_token"] not in (first["refresh_token"], lost.get_json()["refresh_token"])
+    assert gw.get("/api/v1/me", headers=bearer(pair)).status_code == 200
+    assert refresh(gw, pair["refresh_token"]).status_code == 200
+
+
+def test_a_spent_token_sent_again_after_the_grace_revokes_the_family(
+    gateway_app, gw, make_account, login
+):
+    gateway_app.config["REFRESH_REUSE_GRACE"] = 0
+    make_account("amina")
+    first = login("amina").get_json()
+    second = refresh(gw, first["refresh_token"]).get_json()
+
+    replay = refresh(gw, first["refresh_token"])
+    assert replay.status_code == 401
+    assert replay.get_json()["error"]["code"] == "token_reused"
+    assert replay.get_json()["error"]["message"] == "刷新凭证已被使用过,请重新登录。"
     assert refresh(gw, second["refresh_token"]).status_code == 401
 
 
