@@ -152,10 +152,19 @@ def password_change_required():
     )
 
 
-def check_standing(connection, principal):
+# What this process last read of each session's standing, and when Redis last answered
+# it: a Redis outage is judged by them for a bounded time (docs/architecture.md).
+_standings = {}
+_redis_answered = {"at": None}
+STANDINGS_CACHE_SIZE = 4096
+
+
+def check_standing(connection, principal, *, grace_seconds=30.0):
     """Refuse (401/403) a caller's token unless its account still stands as it did when
-    the token was issued (read from Redis). A Redis that does not answer lets it pass: the
-    signature and expiry still hold, and the gateway checks its own database."""
+    the token was issued (read from Redis). While Redis does not answer, for up to
+    `grace_seconds` after it last did, the standing this process last read decides (a
+    session it never saw passes on its signature); after that, 503."""
+    key = (principal.subject, principal.family)
     try:
         with connection.pipeline(transaction=False) as pipe:
             pipe.hgetall(ACCOUNT_KEY.format(principal.subject))
@@ -163,8 +172,24 @@ def check_standing(connection, principal):
                 pipe.exists(REVOKED_FAMILY_KEY.format(principal.family))
             answers = pipe.execute()
     except redis.RedisError:
-        log.warning("account standing unchecked: Redis did not answer")
-        return
+        answered = _redis_answered["at"]
+        if answered is None or time.monotonic() - answered > grace_seconds:
+            log.warning("account standing unknown: Redis has not answered for too long")
+            raise ApiError(
+                503,
+                "The account's standing cannot be checked now; try again shortly.",
+                code="standing_unknown",
+                headers={"Retry-After": "5"},
+            ) from None
+        log.warning("account standing from this process's last reading: Redis did not answer")
+        answers = _standings.get(key)
+        if answers is None:
+            return
+    else:
+        _redis_answered["at"] = time.monotonic()
+        if len(_standings) >= STANDINGS_CACHE_SIZE:
+            _standings.clear()
+        _standings[key] = answers
     standing = answers[0]
     family_revoked = len(answers) > 1 and bool(answers[1])
     if not standing and not principal.family:
@@ -230,7 +255,11 @@ def install_auth(app, check_accounts=True):
             raise _unauthorized("A bearer access token is required.", "token_missing")
         g.principal = verify_token(token.strip(), current_app.config["TOKEN_SIGNING_KEY"])
         if check_accounts and g.principal.role != "service":
-            check_standing(current_app.extensions["redis"], g.principal)
+            check_standing(
+                current_app.extensions["redis"],
+                g.principal,
+                grace_seconds=current_app.config["STANDING_GRACE_SECONDS"],
+            )
 
 
 def require_role(*roles):

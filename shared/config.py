@@ -154,6 +154,9 @@ def load_config(component, overrides=None, environ=os.environ):
         "DB_MAX_OVERFLOW": int(environ.get("DB_MAX_OVERFLOW", "10")),
         "SERVICE_URLS": {name: service_url(name, environ) for name in SERVICES},
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO"),
+        # how long a Redis outage may last while tokens are still judged by the standing
+        # this process last read (shared.auth.check_standing)
+        "STANDING_GRACE_SECONDS": float(environ.get("STANDING_GRACE_SECONDS", "30")),
     }
     if component in OWN_SETTINGS:
         config.update(OWN_SETTINGS[component](environ))

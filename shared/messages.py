@@ -99,6 +99,9 @@ EXACT = {
     "The cursor is not valid.": "分页游标无效,请从第一页重新读取。",
     "The database is busy; try again.": "数据库繁忙,请稍后重试。",
     "The database cannot be reached; try again shortly.": "数据库暂时无法连接,请稍后重试。",
+    "The account's standing cannot be checked now; try again shortly.": (
+        "暂时无法核实账号状态,请稍后重试。"
+    ),
     "The end is before the start.": "结束时间早于开始时间。",
     "Before valid_from.": "早于起始日期。",
     "Must not be after `date`.": "不能晚于 date。",
