@@ -97,7 +97,7 @@ def forward(service, path):
         relayed = Response(answer.iter_content(DOWNLOAD_CHUNK), status=answer.status_code)
         relayed.call_on_close(answer.close)
     else:
-        relayed = Response(answer.content, status=answer.status_code)
+        relayed = Response(http_client.read_body(answer, service), status=answer.status_code)
     for name in FORWARDED_ANSWER_HEADERS:
         if name in answer.headers:
             relayed.headers[name] = answer.headers[name]

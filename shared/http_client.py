@@ -154,6 +154,17 @@ def call(method, url, *, service, headers=None, timeout=None, **kwargs):
         raise _unavailable(service, "cannot be reached") from None
 
 
+def read_body(answer, service):
+    """The whole body of a streamed answer; one that breaks off before its end (the
+    component died while sending it) is ApiError(503), as an answer never begun is."""
+    try:
+        return answer.content
+    except requests.exceptions.RequestException:
+        raise _unavailable(service, "broke off its answer") from None
+    finally:
+        answer.close()
+
+
 def _unavailable(service, reason):
     log.warning("call to %s failed: %s", service, reason)
     return ApiError(

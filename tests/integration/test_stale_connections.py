@@ -79,3 +79,13 @@ def test_a_write_taken_in_on_a_new_connection_and_dropped_is_not_sent_twice(thro
     assert answer.json()["error"]["message"] == "activities 服务暂时无法访问,请稍后再试。"
     assert upstream.taken_in == [{"items": [{"n": 1}]}]
     assert upstream.connections == 1
+
+
+def test_an_answer_cut_off_mid_body_is_a_503_in_the_shared_shape(through_gateway):
+    upstream, gateway, headers = through_gateway("cut body")
+
+    answer = write(gateway, headers, 1)
+
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["error"]["code"] == "upstream_unavailable"
+    assert upstream.taken_in == [{"items": [{"n": 1}]}]

@@ -15,8 +15,9 @@ class Upstream:
     and then treats the next request on it as `then` says: `"let go"` closes the
     connection as its bytes arrive, never reading it; `"drop mid-answer"` takes it in and
     closes after the first bytes of an answer; `"drop unanswered"` (on every connection,
-    its first request too) takes it in and closes without a byte. `stall` seconds pass
-    before each first answer."""
+    its first request too) takes it in and closes without a byte; `"cut body"` (on every
+    connection) takes it in, sends a whole head and a part of the body it announced, and
+    closes. `stall` seconds pass before each first answer."""
 
     def __init__(self, then, stall=0.0):
         self.then, self.stall = then, stall
@@ -35,6 +36,10 @@ class Upstream:
         with connection:
             if self.then == "drop unanswered":
                 self._take_in(connection)
+                return
+            if self.then == "cut body":
+                if self._take_in(connection):
+                    connection.sendall(ANSWER % (1000, b'{"items": ['))
                 return
             if not self._take_in(connection):
                 return
