@@ -8,6 +8,13 @@ const EARLY = 60; // refresh this many seconds before the access token expires
 // long, so a flush never waits forever: the item goes back to 待上传 and is sent again.
 const REQUEST_TIMEOUT_MS = 60000;
 
+// A request the network swallows is given up after this long, so that a hung upload
+// never holds the queue; localStorage "pufa-timeout-ms" shortens it (tests, slow-link trials).
+function requestTimeout() {
+  const asked = Number(localStorage.getItem("pufa-timeout-ms"));
+  return asked >= 100 && asked <= REQUEST_TIMEOUT_MS ? asked : REQUEST_TIMEOUT_MS;
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
     const error = (body && body.error) || {};
@@ -52,10 +59,10 @@ async function send(path, { method = "GET", body, token } = {}) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(requestTimeout()),
     });
   } catch (error) {
-    if (error.name === "TimeoutError") throw new NetworkError("网络超时，稍后自动重试");
+    if (error.name === "TimeoutError") throw new NetworkError("网络超时");
     throw new NetworkError(`网络不通（${error.message}）`);
   }
   const text = await answer.text();

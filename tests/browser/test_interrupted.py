@@ -60,3 +60,32 @@ def test_a_flush_cut_after_some_batches_doubles_nothing_and_resumes(stack, phone
     assert len(answered_again) == CHUNK  # the batch whose answer was lost: duplicates now
     tab(page, "上传队列")
     assert page.locator("[data-testid=receipt]:has-text('此前已收到')").count() == CHUNK
+
+
+def test_an_upload_the_network_swallows_times_out_and_goes_on_the_next_flush(stack, phone, shots):
+    page = open_app(stack.url, phone)
+    log_in(page, "user-staff")
+    wait_for_lookups(page)
+    page.evaluate("() => localStorage.setItem('pufa-timeout-ms', '1500')")
+    phone.set_offline(True)
+    for i in range(3):
+        new_activity(page, f"超时活动{i}", headcount=4)
+
+    swallowed = []
+    # never answered, never refused: a link that takes the request and goes silent
+    page.route("**/api/v1/activities/activities/batch", lambda route: swallowed.append(route))
+    tab(page, "上传队列")
+    phone.set_offline(False)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=last-flush]').textContent.includes('网络超时')"
+        " && !document.querySelector('[data-testid=flush]').disabled"
+    )
+    assert swallowed and stack.activities("超时活动") == []
+    assert counts(page) == {"pending": 3, "sending": 0, "uploaded": 0, "failed": 0, "conflict": 0}
+    shots(page, "07b-queue-timed-out")
+
+    page.unroute("**/api/v1/activities/activities/batch")
+    flush_now(page)
+    wait_for_pending(page, 0)
+    assert len(stack.activities("超时活动")) == 3
+    assert counts(page)["uploaded"] == 3
