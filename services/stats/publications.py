@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from services.stats import figures
+from services.stats import figures, report
 from services.stats.catalogue import METRICS
 from services.stats.freshness import freshness_report
 from services.stats.models import Publication
@@ -63,12 +63,25 @@ def list_publications(session, year):
     return session.scalars(statement).all()
 
 
+def latest(session, year):
+    """The year's latest publication, or None when the year was never published."""
+    return session.scalars(
+        sa.select(Publication).where(_of(year)).order_by(Publication.version.desc()).limit(1)
+    ).first()
+
+
+def cited_report(session, connection, year):
+    """The year's report paragraph, citing its latest publication if it has one (what was
+    signed stays what the report says), else the live figures."""
+    publication = latest(session, year)
+    live = None if publication else figures.year_summary(connection, year)
+    return report.year_report(live, publication)
+
+
 def latest_publication(session, connection, year):
     """The year's latest publication with the changes since: {..., changes_since}; 404
     when the year was never published."""
-    publication = session.scalars(
-        sa.select(Publication).where(_of(year)).order_by(Publication.version.desc()).limit(1)
-    ).first()
+    publication = latest(session, year)
     if publication is None:
         raise ApiError(404, f"There is no publication {year}.")
     now = figures.year_summary(connection, year)

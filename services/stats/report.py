@@ -1,5 +1,6 @@
 """The year's paragraph for the annual 法治政府建设 report, in the county's own style, made
-from the year summary ("全县累计开展各类普法活动4500场次，覆盖人数25万余人次 …").
+from the year's latest publication, or from the live year summary while it has none
+("全县累计开展各类普法活动4500场次，覆盖人数25万余人次 …").
 
 Counts are written as the county writes them (GB/T 15835, 万 and 亿 as units of number):
 below 1,000 exactly ("17期"); above, floored to two or three leading figures with 余 when
@@ -75,13 +76,18 @@ def report_paragraph(year, figures):
     )
 
 
-def year_report(summary):
-    """{year, paragraph, figures}: the paragraph and the numbers it was made from."""
+def year_report(summary, publication=None):
+    """{year, paragraph, figures, published}: the paragraph and the numbers it was made
+    from. With the year's publication, those are the frozen figures it published (the
+    report cites what was signed); without one, the live `summary`, `published` None."""
+    if publication is not None:
+        summary = publication.figures
     figures = report_figures(summary)
     return {
         "year": summary["year"],
         "paragraph": report_paragraph(summary["year"], figures),
         "figures": figures,
+        "published": publication,
     }
 
 

@@ -90,8 +90,19 @@ class QuietRead(ma.Schema):
     quiet = ma.fields.List(ma.fields.Nested(QuietVillage))
 
 
+class PublishedAs(ma.Schema):
+    version = ma.fields.Integer()
+    published_at = CountyTime()
+    published_by = ma.fields.String()
+
+
 class ReportRead(ma.Schema):
     year = ma.fields.String()
+    published = ma.fields.Nested(
+        PublishedAs,
+        allow_none=True,
+        metadata={"description": "The publication whose figures it states; null: live ones."},
+    )
     paragraph = ma.fields.String(
         metadata={"description": "The year's paragraph, every count in the county's style."}
     )

@@ -121,8 +121,9 @@ class Report(MethodView):
     @blp.response(200, s.ReportRead)
     def get(self, query):
         """The year's paragraph for the annual report, in the county's style, and the exact
-        numbers it states (from the year summary)."""
-        return report.year_report(figures.year_summary(get_redis(), query["year"]))
+        numbers it states: those of the year's latest publication, or the live ones while
+        the year is unpublished (`published` null)."""
+        return publications.cited_report(get_db().session, get_redis(), query["year"])
 
 
 @blp.route("/report.docx")
@@ -140,7 +141,7 @@ class ReportDocument(MethodView):
     )
     def get(self, query):
         """The year's report paragraph as a .docx, its text equal to /report's paragraph."""
-        made = report.year_report(figures.year_summary(get_redis(), query["year"]))
+        made = publications.cited_report(get_db().session, get_redis(), query["year"])
         return Response(
             report.report_docx(made),
             mimetype=report.DOCX_TYPE,

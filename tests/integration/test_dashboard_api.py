@@ -70,6 +70,7 @@ def test_the_report_paragraph_states_the_year_summary_in_the_county_style(dashbo
     assert figures["advisors"] == summary["coverage"]["advisors"] > 0
     assert figures["villages_covered"] == summary["coverage"]["covered"]
     assert report["paragraph"] == report_paragraph("2024", figures)
+    assert report["published"] is None  # not yet published: the live figures
     assert f"普法活动{county_count(figures['sessions'])}场次" in report["paragraph"]
     assert f"解答法律咨询{figures['consultations']}人次" in report["paragraph"]  # < 1000: exact
     document = _stats(dashboard, "/report.docx", headers=LEADER, year="2024")
@@ -331,6 +332,15 @@ def test_published_figures_are_frozen_and_the_late_records_since_drill_down(dash
         corrected["id"],
     }
     assert changes["attendances"]["difference"] == 33 + 5
+    # The report cites what was published, not what the records say now.
+    cited = _stats(dashboard, "/report", headers=LEADER, year="2024").get_json()
+    assert cited["published"]["version"] == 1
+    assert cited["published"]["published_at"] == first["published_at"]
+    assert cited["figures"]["sessions"] == sessions["published"] == sessions["now"] - 1
+    assert cited["paragraph"] == report_paragraph("2024", cited["figures"])
+    document = _stats(dashboard, "/report.docx", headers=LEADER, year="2024")
+    texts = [p.text for p in Document(io.BytesIO(document.data)).paragraphs if p.text]
+    assert texts == [cited["paragraph"]]
     assert changes["consultations"]["difference"] == 0
     assert _listed(dashboard, changes["consultations"]["records"]) == []
 
@@ -340,6 +350,8 @@ def test_published_figures_are_frozen_and_the_late_records_since_drill_down(dash
     listed = _stats(dashboard, "/publications", headers=LEADER, year="2024").get_json()
     assert [p["version"] for p in listed] == [2, 1]
     assert listed[1]["figures"] == summary  # the old one stays as it was
+    cited = _stats(dashboard, "/report", headers=LEADER, year="2024").get_json()
+    assert cited["published"]["version"] == 2 and cited["figures"]["sessions"] == sessions["now"]
     latest = _stats(dashboard, "/publications/latest", year="2024").get_json()
     assert {change["difference"] for change in latest["changes_since"]} == {0}
 
