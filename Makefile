@@ -40,12 +40,11 @@ run: $(STAMP) $(BUILT) ## start the whole system on embedded defaults
 	$(BIN)/python -m deploy.stack
 
 test: $(STAMP) $(BUILT) ## the whole suite, starting the real Redis, PostgreSQL and processes it needs
-	bash deploy/ensure-postgresql.sh
-	bash deploy/ensure-browser.sh
+	bash deploy/ensure-packages.sh suite
 	$(BIN)/python -m pytest
 
 test-production: $(STAMP) $(BUILT) ## the production topology under a market day's burst and faults
-	bash deploy/production/ensure-engines.sh
+	bash deploy/ensure-packages.sh production
 	PUFA_TEST_PRODUCTION=1 $(BIN)/python -m pytest tests/production
 
 lint: $(STAMP) ## ruff check and format check
@@ -60,5 +59,5 @@ clean:
 	rm -rf var .pytest_cache .ruff_cache
 
 bench: $(STAMP) $(BUILT) ## benchmarks against a bare baseline in the same run, printed as ratios
-	bash deploy/production/ensure-engines.sh
+	bash deploy/ensure-packages.sh suite production
 	$(BIN)/python -m tests.bench
