@@ -155,15 +155,21 @@ def password_change_required():
 # What this process last read of each session's standing, and when Redis last answered
 # it: a Redis outage is judged by them for a bounded time (docs/architecture.md).
 _standings = {}
-_redis_answered = {"at": None}
+# When this process first found Redis not answering, in the outage it is in (None: none).
+_outage = {"since": None}
 STANDINGS_CACHE_SIZE = 4096
 
 
 def check_standing(connection, principal, *, grace_seconds=30.0):
     """Refuse (401/403) a caller's token unless its account still stands as it did when
     the token was issued (read from Redis). While Redis does not answer, for up to
-    `grace_seconds` after it last did, the standing this process last read decides (a
-    session it never saw passes on its signature); after that, 503."""
+    `grace_seconds` after this process first found it so, the standing this process last
+    read decides (a session it never saw passes on its signature); after that, 503.
+
+    Counted from the failure this process met, not from its last answer: a process idle
+    before the outage (one of several gunicorn workers) serves its first requests like a
+    busy one. Through the public entry the gateway reads accounts from its own database,
+    Redis or not; the grace bounds only what a caller on a service's own port may do."""
     key = (principal.subject, principal.family)
     try:
         with connection.pipeline(transaction=False) as pipe:
@@ -172,8 +178,8 @@ def check_standing(connection, principal, *, grace_seconds=30.0):
                 pipe.exists(REVOKED_FAMILY_KEY.format(principal.family))
             answers = pipe.execute()
     except redis.RedisError:
-        answered = _redis_answered["at"]
-        if answered is None or time.monotonic() - answered > grace_seconds:
+        since = _outage["since"] = _outage["since"] or time.monotonic()
+        if time.monotonic() - since > grace_seconds:
             log.warning("account standing unknown: Redis has not answered for too long")
             raise ApiError(
                 503,
@@ -186,7 +192,7 @@ def check_standing(connection, principal, *, grace_seconds=30.0):
         if answers is None:
             return
     else:
-        _redis_answered["at"] = time.monotonic()
+        _outage["since"] = None
         if len(_standings) >= STANDINGS_CACHE_SIZE:
             _standings.clear()
         _standings[key] = answers
