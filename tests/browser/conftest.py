@@ -152,7 +152,7 @@ def short_token_gateway(stack, tmp_path_factory):
 def browser():
     """Debian's chromium, headless, on a fresh profile (Playwright cannot download one here)."""
     if not CHROMIUM.exists():
-        pytest.fail("chromium is missing: `make test` installs it (deploy/ensure-packages.sh suite)")
+        pytest.fail("chromium is missing: `make test` installs it (deploy/ensure-packages.sh)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=CHINESE_BROWSER_ENV
