@@ -3,12 +3,15 @@ navigation's start until every figure is read and every chart has finished drawi
 an empty cache (cold) and then a warm one (its hashed assets cached), a desk-sized window;
 beside the bare baseline in the same run: the same API reads the page made, fetched from
 Python over 6 connections (as many as the browser opens to one host) with no page at all.
+Then the year's figures API under 16 leaders at once, each reading what the page reads,
+against one leader alone.
 """
 
 import json
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +28,7 @@ from tests.support.processes import ManagedProcess, RedisServer
 
 COMPONENTS = ("registry", "activities", "consultations", "stats", "gateway")
 WARM_LOADS = 5  # the median is printed
+LEADERS = 16  # reading the year's figures at once
 BROWSER_CONNECTIONS = 6
 SESSION = """([key, stored]) => {
     if (!localStorage.getItem(key)) localStorage.setItem(key, stored);
@@ -81,6 +85,24 @@ def bare_reads(urls, headers):
     return time.perf_counter() - started
 
 
+def leaders_at_once(urls, headers, leaders):
+    """Seconds each of `leaders` takes to read the page's API reads, one connection each,
+    all starting together (a Monday morning: every leader opens the dashboard)."""
+    barrier = threading.Barrier(leaders)
+
+    def one_leader(_):
+        session = requests.Session()
+        barrier.wait()
+        started = time.perf_counter()
+        for url in urls:
+            answer = session.get(url, headers=headers, timeout=60)
+            assert answer.status_code in (200, 404), f"{url}: {answer.status_code}"
+        return time.perf_counter() - started
+
+    with ThreadPoolExecutor(leaders) as pool:
+        return sorted(pool.map(one_leader, range(leaders)))
+
+
 def run():
     """Print the dashboard's cold and warm times and the bare reads'."""
     var_dir = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
@@ -119,6 +141,8 @@ def run():
             browser.close()
         bare_reads(asked, headers)  # warm: connections, kept names and coverage
         bare = statistics.median(bare_reads(asked, headers) for _ in range(WARM_LOADS))
+        alone = statistics.median(leaders_at_once(asked, headers, 1)[0] for _ in range(3))
+        crowd = leaders_at_once(asked, headers, LEADERS)
     finally:
         worker.stop()
         for process in started.values():
@@ -136,4 +160,10 @@ def run():
     print(
         f"bare: the page's {len(asked)} API reads from Python over {BROWSER_CONNECTIONS}"
         f" connections: {bare * 1000:.0f} ms; warm page / bare reads {drawn / (bare * 1000):.1f}x"
+    )
+    print(
+        f"the year's figures API, {LEADERS} leaders at once, each the page's {len(asked)} reads"
+        f" on one connection: median {statistics.median(crowd) * 1000:.0f} ms,"
+        f" slowest {crowd[-1] * 1000:.0f} ms; one leader alone {alone * 1000:.0f} ms"
+        f" ({statistics.median(crowd) / alone:.1f}x alone for each of {LEADERS})"
     )
