@@ -82,3 +82,19 @@ def test_general_rate_limit_is_429_in_the_shared_shape(tight_gateway):
     assert limited.status_code == 429
     assert limited.get_json()["error"]["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def _scripts_run(client):
+    """How many Lua scripts this Redis has run (the limiter's checks are scripts)."""
+    stats = client.info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("eval", "evalsha"))
+
+
+def test_each_limit_is_checked_once_a_request(gw):
+    """Two limits, two scripts: no window is read again to write headers on the answer."""
+    client = gw.application.extensions["redis"]
+    assert gw.get("/api/v1/docs").status_code == 200  # the scripts are loaded
+    before = _scripts_run(client)
+    answer = gw.get("/api/v1/docs")
+    assert answer.status_code == 200
+    assert _scripts_run(client) - before == 2
