@@ -6,7 +6,7 @@ import pytest
 
 from gateway import create_app
 from gateway.accounts.throttle import pair_key
-from tests.support.apps import migrated
+from tests.support.apps import close_redis, migrated
 
 ADDRESS = "127.0.0.1"  # the test client's
 
@@ -72,7 +72,9 @@ def tight_gateway(tmp_path, redis_url):
         "REDIS_URL": redis_url,
         "RATE_LIMIT_PER_ADDRESS": "5 per minute",
     }
-    return migrated(create_app(config)).test_client()
+    app = migrated(create_app(config))
+    yield app.test_client()
+    close_redis(app)
 
 
 def test_general_rate_limit_is_429_in_the_shared_shape(tight_gateway):
