@@ -80,16 +80,25 @@ def _totals(metrics, period, area, values):
     ]
 
 
-def _breakdown(metric, period, area, dimension, stored):
-    """A metric's figures by one dimension's values that have records, largest first,
-    from the hash `stored` of the period and area's figures by the dimension."""
+def _counted(metric, stored):
+    """(value, code) of each of a dimension's values that a metric has records of, largest
+    first, from the hash `stored` of a period and area's figures by the dimension."""
     prefix = f"{metric}|".encode()
-    rows = [
-        figure(metric, period, area, f"{dimension}:{name[len(prefix) :].decode()}", int(value))
+    counted = [
+        (int(value), name[len(prefix) :].decode())
         for name, value in stored.items()
         if name.startswith(prefix) and int(value)
     ]
-    return sorted(rows, key=lambda row: (-row["value"], row["breakdown"]))
+    return sorted(counted, key=lambda pair: (-pair[0], pair[1]))
+
+
+def _breakdown(metric, period, area, dimension, stored):
+    """A metric's figures by one dimension's values that have records, largest first,
+    from the hash `stored` of the period and area's figures by the dimension."""
+    return [
+        figure(metric, period, area, f"{dimension}:{code}", value)
+        for value, code in _counted(metric, stored)
+    ]
 
 
 def village_breakdowns(connection, ns, metric, period, villages, dimension):
@@ -136,26 +145,29 @@ def figures(connection, metrics, period, area="county"):
 
 
 def _stored_breakdown(connection, metric, period, area, dimension):
-    """(the live namespace, a metric's figures by a dimension in it, unnamed): one
-    HGETALL of the period and area's hash of the dimension."""
+    """(the live namespace, the hash of a period and area's figures by a dimension in it):
+    one HGETALL."""
     refuse_unkept(metric, period, area, dimension)
     ns, (stored,) = read_live(
         connection, lambda pipe, ns: pipe.hgetall(figures_key(ns, period, area, dimension))
     )
-    return ns, _breakdown(metric, period, area, dimension, stored)
+    return ns, stored
 
 
 def breakdown_of(connection, metric, period, area, dimension):
     """A metric split by one dimension (type, category, township ...), largest first: the
     values that have records."""
-    ns, rows = _stored_breakdown(connection, metric, period, area, dimension)
-    return name_figures(connection, ns, rows)
+    ns, stored = _stored_breakdown(connection, metric, period, area, dimension)
+    return name_figures(connection, ns, _breakdown(metric, period, area, dimension, stored))
 
 
 def township_ranking(connection, metric, period):
     """Townships by a metric over a period, largest first (those with records)."""
-    ns, rows = _stored_breakdown(connection, metric, period, "county", "township")
-    ranked = [figure(metric, period, row["breakdown"], "all", row["value"]) for row in rows]
+    ns, stored = _stored_breakdown(connection, metric, period, "county", "township")
+    ranked = [
+        figure(metric, period, f"township:{code}", "all", value)
+        for value, code in _counted(metric, stored)
+    ]
     return name_figures(connection, ns, ranked)
 
 
