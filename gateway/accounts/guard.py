@@ -7,8 +7,7 @@ While an account must change its password, only that (and /me, logout) is allowe
 import redis
 from flask import current_app, g, request
 
-from gateway.accounts.models import Account
-from gateway.accounts.service import publish, standing
+from gateway.accounts.service import publish, standing_of
 from shared.auth import (
     ACCOUNT_KEY,
     REVOKED_FAMILY_KEY,
@@ -44,11 +43,9 @@ def install_account_guard(app):
         if principal is None or principal.role == "service":
             return
         account_id = int(principal.subject) if principal.subject.isdigit() else None
-        session = get_db().session
-        account = account_id and session.get(Account, account_id)
-        found = standing(account) if account else None
-        # The read ends here: the gateway holds nothing of its database while it forwards.
-        session.close()
+        # Not through the request's session: the gateway holds nothing of its database
+        # while it forwards, and loads no more of the account than its standing.
+        found = standing_of(get_db().engine, account_id) if account_id else None
         published, family_revoked = _in_redis(principal)
         refuse_unless_standing(
             principal,

@@ -22,12 +22,24 @@ ACCOUNT_ROLES = ("admin", "leader", "staff", "advisor")
 
 
 def standing(account):
-    """What every component must know of an account to judge its tokens."""
+    """What every component must know of an account (or a row of its columns) to judge
+    its tokens."""
     return {
         "active": account.active,
         "generation": account.token_generation,
         "must_change_password": account.must_change_password,
     }
+
+
+def standing_of(engine, account_id):
+    """The standing of the account with this id, or None: only the columns it is made of,
+    read on a connection of its own that is back in the pool before this returns."""
+    query = sa.select(Account.active, Account.token_generation, Account.must_change_password).where(
+        Account.id == account_id
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).one_or_none()
+    return standing(row) if row is not None else None
 
 
 def publish(account_id, account_standing):

@@ -5,7 +5,7 @@ every read."""
 import json
 from urllib.parse import urlencode
 
-from services.stats.rollup import cursor_of, keys
+from services.stats.rollup import keys
 from shared import http_client
 
 # How long a kept answer may serve at most, should the registry change without its feed.
@@ -15,11 +15,18 @@ KEPT_SECONDS = 600
 def coverage_between(connection, ns, since, day):
     """{"since", "date", "advisors", "villages", "covered", "ratio", "records"} of the
     registry: what was in force on any day from `since` to `day`, kept in namespace `ns`
-    (whose registry cursor names the state it was asked at)."""
-    key = f"{keys(ns)['coverage']}{since}:{day}:{cursor_of(connection, ns, 'registry')}"
-    kept = connection.get(key)
+    for the registry state it has applied (its registry cursor, read in the same round
+    trip as the kept answer)."""
+    key = f"{keys(ns)['coverage']}{since}:{day}"
+    with connection.pipeline(transaction=False) as pipe:
+        pipe.hget(keys(ns)["cursor"], "registry")
+        pipe.get(key)
+        state, kept = pipe.execute()
+    state = int(state or 0)
     if kept is not None:
-        return json.loads(kept)
+        kept = json.loads(kept)
+        if kept["asked_at"] == state:
+            return kept["answer"]
     span = {"since": since, "date": day}
     body = http_client.get_json("registry", "/coverage", params=span)
     answer = span | {
@@ -29,5 +36,5 @@ def coverage_between(connection, ns, since, day):
         "ratio": body["ratio"],
         "records": f"/api/v1/registry/coverage?{urlencode(span)}",
     }
-    connection.set(key, json.dumps(answer), ex=KEPT_SECONDS)
+    connection.set(key, json.dumps({"asked_at": state, "answer": answer}), ex=KEPT_SECONDS)
     return answer

@@ -10,22 +10,48 @@ from urllib.parse import urlencode
 from services.stats.catalogue import METRICS, records_query, refuse_unkept
 from services.stats.coverage import coverage_between
 from services.stats.names import name_figures
-from services.stats.rollup import current_namespace, figures_key
+from services.stats.rollup import CURRENT, current_namespace, figures_key
 from shared.clock import local_today
 from shared.errors import ApiError
+
+
+def _rebuilding():
+    return ApiError(
+        503,
+        "The figures are being rebuilt; try again shortly.",
+        code="rebuilding",
+        headers={"Retry-After": "5"},
+    )
 
 
 def live_namespace(connection):
     """The live namespace; 503 while the figures are being rebuilt from zero."""
     ns = current_namespace(connection)
     if ns is None:
-        raise ApiError(
-            503,
-            "The figures are being rebuilt; try again shortly.",
-            code="rebuilding",
-            headers={"Retry-After": "5"},
-        )
+        raise _rebuilding()
     return ns
+
+
+# The namespace this process last found live: a read names its keys in it and checks, in
+# the same transaction, that it is still the live one (a rebuild swaps it).
+_last_live = {"ns": None}
+
+
+def read_live(connection, commands):
+    """(the live namespace, the answers of what `commands(pipeline, ns)` queues in it),
+    read in one MULTI with the name of the live namespace, so never of another one; sent
+    again in the new one when a rebuild has swapped it. 503 while rebuilding."""
+    ns = _last_live["ns"] or live_namespace(connection)
+    with connection.pipeline() as pipe:
+        pipe.get(CURRENT)
+        commands(pipe, ns)
+        live, *answers = pipe.execute()
+    if live is None:
+        raise _rebuilding()
+    _last_live["ns"] = live.decode()
+    if live.decode() != ns:
+        return read_live(connection, commands)
+    return ns, answers
 
 
 def drilldown(metric, period, area, breakdown="all"):
@@ -46,30 +72,33 @@ def figure(metric, period, area, breakdown, value):
     }
 
 
-def _totals(connection, ns, metrics, period, area):
-    """Several metrics' totals of one period and area: one HMGET."""
-    for metric in metrics:
-        refuse_unkept(metric, period, area)
-    values = connection.hmget(figures_key(ns, period, area), list(metrics))
+def _totals(metrics, period, area, values):
+    """Several metrics' totals of one period and area, from their HMGET `values`."""
     return [
         figure(metric, period, area, "all", int(value or 0))
         for metric, value in zip(metrics, values, strict=True)
     ]
 
 
-def _breakdown(connection, ns, metric, period, area, dimension, stored=None):
-    """A metric's figures by one dimension's values that have records, largest first
-    (from the hash `stored` when it was read already)."""
-    refuse_unkept(metric, period, area, dimension)
-    if stored is None:
-        stored = connection.hgetall(figures_key(ns, period, area, dimension))
+def _counted(metric, stored):
+    """(value, code) of each of a dimension's values that a metric has records of, largest
+    first, from the hash `stored` of a period and area's figures by the dimension."""
     prefix = f"{metric}|".encode()
-    rows = [
-        figure(metric, period, area, f"{dimension}:{name[len(prefix) :].decode()}", int(value))
+    counted = [
+        (int(value), name[len(prefix) :].decode())
         for name, value in stored.items()
         if name.startswith(prefix) and int(value)
     ]
-    return sorted(rows, key=lambda row: (-row["value"], row["breakdown"]))
+    return sorted(counted, key=lambda pair: (-pair[0], pair[1]))
+
+
+def _breakdown(metric, period, area, dimension, stored):
+    """A metric's figures by one dimension's values that have records, largest first,
+    from the hash `stored` of the period and area's figures by the dimension."""
+    return [
+        figure(metric, period, area, f"{dimension}:{code}", value)
+        for value, code in _counted(metric, stored)
+    ]
 
 
 def village_breakdowns(connection, ns, metric, period, villages, dimension):
@@ -77,9 +106,10 @@ def village_breakdowns(connection, ns, metric, period, villages, dimension):
     villages ("village:<code>"): one pipelined HGETALL each."""
     pipeline = connection.pipeline(transaction=False)
     for village in villages:
+        refuse_unkept(metric, period, village, dimension)
         pipeline.hgetall(figures_key(ns, period, village, dimension))
     return {
-        village: _breakdown(connection, ns, metric, period, village, dimension, stored)
+        village: _breakdown(metric, period, village, dimension, stored)
         for village, stored in zip(villages, pipeline.execute(), strict=True)
     }
 
@@ -89,44 +119,68 @@ def period_breakdowns(connection, ns, metric, periods, area, dimension):
     one area: one pipelined HGETALL each."""
     pipeline = connection.pipeline(transaction=False)
     for period in periods:
+        refuse_unkept(metric, period, area, dimension)
         pipeline.hgetall(figures_key(ns, period, area, dimension))
     return {
-        period: _breakdown(connection, ns, metric, period, area, dimension, stored)
+        period: _breakdown(metric, period, area, dimension, stored)
         for period, stored in zip(periods, pipeline.execute(), strict=True)
     }
 
 
+def _named_totals(connection, metrics, period, area):
+    """(the live namespace, several metrics' totals of one period and area in it, by
+    metric, named): one HMGET."""
+    for metric in metrics:
+        refuse_unkept(metric, period, area)
+    ns, (values,) = read_live(
+        connection, lambda pipe, ns: pipe.hmget(figures_key(ns, period, area), metrics)
+    )
+    rows = name_figures(connection, ns, _totals(metrics, period, area, values))
+    return ns, {row["metric"]: row for row in rows}
+
+
 def figures(connection, metrics, period, area="county"):
     """Several metrics' totals of one period and area, by metric, named."""
-    ns = live_namespace(connection)
-    rows = name_figures(connection, ns, _totals(connection, ns, metrics, period, area))
-    return {row["metric"]: row for row in rows}
+    return _named_totals(connection, list(metrics), period, area)[1]
+
+
+def _stored_breakdown(connection, metric, period, area, dimension):
+    """(the live namespace, the hash of a period and area's figures by a dimension in it):
+    one HGETALL."""
+    refuse_unkept(metric, period, area, dimension)
+    ns, (stored,) = read_live(
+        connection, lambda pipe, ns: pipe.hgetall(figures_key(ns, period, area, dimension))
+    )
+    return ns, stored
 
 
 def breakdown_of(connection, metric, period, area, dimension):
     """A metric split by one dimension (type, category, township ...), largest first: the
-    values that have records (one HGETALL of the period and area's hash of the dimension)."""
-    ns = live_namespace(connection)
-    return name_figures(connection, ns, _breakdown(connection, ns, metric, period, area, dimension))
+    values that have records."""
+    ns, stored = _stored_breakdown(connection, metric, period, area, dimension)
+    return name_figures(connection, ns, _breakdown(metric, period, area, dimension, stored))
 
 
 def township_ranking(connection, metric, period):
     """Townships by a metric over a period, largest first (those with records)."""
-    ns = live_namespace(connection)
-    rows = _breakdown(connection, ns, metric, period, "county", "township")
-    ranked = [figure(metric, period, row["breakdown"], "all", row["value"]) for row in rows]
+    ns, stored = _stored_breakdown(connection, metric, period, "county", "township")
+    ranked = [
+        figure(metric, period, f"township:{code}", "all", value)
+        for value, code in _counted(metric, stored)
+    ]
     return name_figures(connection, ns, ranked)
 
 
 def monthly_trend(connection, metric, year, area="county"):
-    """A metric month by month through a year (one HGET a month, pipelined)."""
+    """A metric month by month through a year (one HGET a month, in one transaction)."""
     months = [f"{year}-{month:02d}" for month in range(1, 13)]
     refuse_unkept(metric, months[0], area)
-    ns = live_namespace(connection)
-    pipeline = connection.pipeline(transaction=False)
-    for month in months:
-        pipeline.hget(figures_key(ns, month, area), metric)
-    values = pipeline.execute()
+
+    def each_month(pipe, ns):
+        for month in months:
+            pipe.hget(figures_key(ns, month, area), metric)
+
+    ns, values = read_live(connection, each_month)
     rows = [
         figure(metric, month, area, "all", int(value or 0))
         for month, value in zip(months, values, strict=True)
@@ -138,13 +192,12 @@ def year_summary(connection, year):
     """The year's headline figures, and the advisors and villages covered in that year:
     by an assignment in force on some day of it (up to today, in the county, while the
     year runs)."""
-    ns = live_namespace(connection)
     last_day = min(date.fromisoformat(f"{year}-12-31"), local_today())
-    rows = name_figures(connection, ns, _totals(connection, ns, list(METRICS), year, "county"))
+    ns, totals = _named_totals(connection, list(METRICS), year, "county")
     coverage = coverage_between(connection, ns, f"{year}-01-01", last_day.isoformat())
     return {
         "year": year,
-        "figures": {row["metric"]: row for row in rows},
+        "figures": totals,
         "advisors_active": coverage["advisors"],
         "coverage": coverage,
     }

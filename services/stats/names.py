@@ -3,10 +3,13 @@ once for each state of its feed that the figures have applied (as coverage is), 
 catalogue's names of coded values (audiences, mediation results)."""
 
 from services.stats.catalogue import ALL_NAME, COUNTY_NAME, REGISTRY_NAMED, SOURCES
-from services.stats.rollup import cursor_of, keys
+from services.stats.rollup import keys
 from shared.registry_client import ask_names
 
 KEPT_SECONDS = 600  # at most, should the registry rename without its feed saying so
+# The kept copy's field naming the registry feed's position it was asked at (beside the
+# names of "township:<code>" ..., which it cannot be taken for).
+ASKED_AT = "@registry-seq"
 _CODED = {
     breakdown.dimension: dict(breakdown.names)
     for source in SOURCES
@@ -16,13 +19,20 @@ _CODED = {
 
 
 def _kept_names(connection, ns, wanted):
-    """The registry's names of `wanted` (None for a code it does not know)."""
-    key = f"{keys(ns)['names']}{cursor_of(connection, ns, 'registry')}"
-    values = connection.hmget(key, wanted)
-    if all(value is None for value in values) and not connection.exists(key):
+    """The registry's names of `wanted` (None for a code it does not know): the registry
+    state the figures have applied and the kept copy's, read in one round trip."""
+    key = keys(ns)["names"]
+    with connection.pipeline(transaction=False) as pipe:
+        pipe.hget(keys(ns)["cursor"], "registry")
+        pipe.hmget(key, [ASKED_AT, *wanted])
+        state, (asked_at, *values) = pipe.execute()
+    state = state or b"0"
+    if asked_at != state:
         names = ask_names()
-        pipeline = connection.pipeline()
-        pipeline.hset(key, mapping=names).expire(key, KEPT_SECONDS).execute()
+        # In one transaction: a reader sees the old copy or the new one, never a mix.
+        with connection.pipeline() as pipe:
+            pipe.delete(key).hset(key, mapping=names | {ASKED_AT: state})
+            pipe.expire(key, KEPT_SECONDS).execute()
         return [names.get(code) for code in wanted]
     return [value.decode() if value is not None else None for value in values]
 

@@ -10,8 +10,10 @@ leaves nothing behind.
 Key space (ns = a namespace; the live one is swapped atomically by a rebuild):
   pufa:rollup:current:<scheme>          -> the live ns (scheme: the catalogue's digest)
   pufa:rollup:ns:<ns>:cursor            hash  feed -> last applied seq
-  pufa:rollup:ns:<ns>:coverage:<day>:<registry seq>  the registry's coverage answer
-  pufa:rollup:ns:<ns>:names:<registry seq>           hash  the registry's names of codes
+  pufa:rollup:ns:<ns>:coverage:<since>:<day>  the registry's coverage answer, and the
+                                              registry seq it was asked at
+  pufa:rollup:ns:<ns>:names             hash  the registry's names of codes, and the
+                                              registry seq they were asked at
   pufa:rollup:ns:<ns>:f:<period>:<area>:all          hash  "<metric>" -> its total
   pufa:rollup:ns:<ns>:f:<period>:<area>:<dimension>  hash  "<metric>|<value>" -> integer
       period: YYYY, YYYY-MM or YYYY-MM-DD; area: county, township:<code>, village:<code>;
@@ -38,7 +40,7 @@ def keys(ns):
         "cursor": f"{base}:cursor",
         "figures": f"{base}:f:",
         "coverage": f"{base}:coverage:",
-        "names": f"{base}:names:",
+        "names": f"{base}:names",
     }
 
 

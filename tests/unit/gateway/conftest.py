@@ -5,7 +5,7 @@ import pytest
 from gateway import create_app
 from gateway.accounts import service
 from shared.db import get_db
-from tests.support.apps import migrated
+from tests.support.apps import close_redis, migrated
 
 PASSWORD = "correct-horse-battery"
 
@@ -18,7 +18,9 @@ def gateway_app(tmp_path, redis_url):
         "REDIS_URL": redis_url,
         "ACCESS_TOKEN_TTL": 60,
     }
-    return migrated(create_app(config))
+    app = migrated(create_app(config))
+    yield app
+    close_redis(app)
 
 
 @pytest.fixture

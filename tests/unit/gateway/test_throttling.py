@@ -6,7 +6,7 @@ import pytest
 
 from gateway import create_app
 from gateway.accounts.throttle import pair_key
-from tests.support.apps import migrated
+from tests.support.apps import close_redis, migrated
 
 ADDRESS = "127.0.0.1"  # the test client's
 
@@ -72,7 +72,9 @@ def tight_gateway(tmp_path, redis_url):
         "REDIS_URL": redis_url,
         "RATE_LIMIT_PER_ADDRESS": "5 per minute",
     }
-    return migrated(create_app(config)).test_client()
+    app = migrated(create_app(config))
+    yield app.test_client()
+    close_redis(app)
 
 
 def test_general_rate_limit_is_429_in_the_shared_shape(tight_gateway):
@@ -82,3 +84,19 @@ def test_general_rate_limit_is_429_in_the_shared_shape(tight_gateway):
     assert limited.status_code == 429
     assert limited.get_json()["error"]["code"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def _scripts_run(client):
+    """How many Lua scripts this Redis has run (the limiter's checks are scripts)."""
+    stats = client.info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("eval", "evalsha"))
+
+
+def test_each_limit_is_checked_once_a_request(gw):
+    """Two limits, two scripts: no window is read again to write headers on the answer."""
+    client = gw.application.extensions["redis"]
+    assert gw.get("/api/v1/docs").status_code == 200  # the scripts are loaded
+    before = _scripts_run(client)
+    answer = gw.get("/api/v1/docs")
+    assert answer.status_code == 200
+    assert _scripts_run(client) - before == 2
