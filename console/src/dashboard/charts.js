@@ -1,20 +1,6 @@
-// ECharts, only the parts the dashboard draws (bars, lines, pies on a canvas), in Chinese.
-import * as echarts from "echarts/core";
-import { BarChart, LineChart, PieChart } from "echarts/charts";
-import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
-import { CanvasRenderer } from "echarts/renderers";
-
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, CanvasRenderer]);
-
-// The page's charts can be read as ECharts reads them (tests and a curious admin's
-// devtools: `echarts.getInstanceByDom(element).getOption()`), never from pixels.
-globalThis.echarts = { getInstanceByDom: echarts.getInstanceByDom };
-
+// The dashboard's chart options (ECharts' own format), built from the figures API's rows;
+// drawn by canvas.js.
 export const PALETTE = ["#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#4e342e", "#546e7a", "#9e9d24", "#283593", "#558b2f", "#d84315", "#37474f"];
-
-export function drawChart(element) {
-  return echarts.init(element, null, { renderer: "canvas", locale: "ZH" });
-}
 
 // A figure row's bar or slice: its value, the "<5" of a suppressed cell kept beside it.
 export function datum(row, name = row.breakdown_name) {
