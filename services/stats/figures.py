@@ -101,30 +101,17 @@ def _breakdown(metric, period, area, dimension, stored):
     ]
 
 
-def village_breakdowns(connection, ns, metric, period, villages, dimension):
-    """{village: its figures by a dimension it keeps (unnamed), largest first} of several
-    villages ("village:<code>"): one pipelined HGETALL each."""
+def breakdowns(connection, ns, metric, cells, dimension):
+    """[its figures by a dimension (unnamed), largest first] of each (period, area) cell
+    of `cells`, in their order: one pipelined HGETALL each."""
     pipeline = connection.pipeline(transaction=False)
-    for village in villages:
-        refuse_unkept(metric, period, village, dimension)
-        pipeline.hgetall(figures_key(ns, period, village, dimension))
-    return {
-        village: _breakdown(metric, period, village, dimension, stored)
-        for village, stored in zip(villages, pipeline.execute(), strict=True)
-    }
-
-
-def period_breakdowns(connection, ns, metric, periods, area, dimension):
-    """{period: its figures by a dimension (unnamed), largest first} of several periods of
-    one area: one pipelined HGETALL each."""
-    pipeline = connection.pipeline(transaction=False)
-    for period in periods:
+    for period, area in cells:
         refuse_unkept(metric, period, area, dimension)
         pipeline.hgetall(figures_key(ns, period, area, dimension))
-    return {
-        period: _breakdown(metric, period, area, dimension, stored)
-        for period, stored in zip(periods, pipeline.execute(), strict=True)
-    }
+    return [
+        _breakdown(metric, period, area, dimension, stored)
+        for (period, area), stored in zip(cells, pipeline.execute(), strict=True)
+    ]
 
 
 def _named_totals(connection, metrics, period, area):

@@ -4,7 +4,7 @@ its Excel file are both this answer, so the file cannot differ from the screen."
 
 from datetime import date
 
-from services.stats.figures import live_namespace, period_breakdowns
+from services.stats.figures import breakdowns, live_namespace
 from services.stats.names import names_of
 from shared.clock import local_today
 from shared.registry_client import village_townships
@@ -33,8 +33,8 @@ def quiet_villages(connection, year, months):
     of `year` (one pipelined read of the county's figures by village per month)."""
     ns = live_namespace(connection)
     span = last_months(year, months, local_today())
-    monthly = period_breakdowns(connection, ns, METRIC, span, "county", "village")
-    heard = {row["breakdown"].partition(":")[2] for rows in monthly.values() for row in rows}
+    monthly = breakdowns(connection, ns, METRIC, [(month, "county") for month in span], "village")
+    heard = {row["breakdown"].partition(":")[2] for rows in monthly for row in rows}
     township_of = village_townships()
     silent = sorted(  # a year still to come has no months, so no village is quiet in it
         (township, village)

@@ -16,7 +16,7 @@ total is then suppressed where villages are listed, with a complement of its own
 from flask import current_app
 
 from services.stats.catalogue import CONSULTATIONS, METRICS, VILLAGE, area_level
-from services.stats.figures import live_namespace, village_breakdowns
+from services.stats.figures import breakdowns, live_namespace
 
 SUPPRESSED = "suppressed"
 
@@ -57,7 +57,10 @@ def villages_giving_away(connection, period, villages, sensitive, below):
     if not villages:
         return set()
     ns = live_namespace(connection)
-    by_category = village_breakdowns(connection, ns, "consultations", period, villages, "category")
+    cells = [(period, village) for village in villages]
+    by_category = dict(
+        zip(villages, breakdowns(connection, ns, "consultations", cells, "category"), strict=True)
+    )
     return {
         village
         for village, rows in by_category.items()
