@@ -152,10 +152,10 @@ def password_change_required():
     )
 
 
-# What this process last read of each session's standing, and when Redis last answered
-# it: a Redis outage is judged by them for a bounded time (docs/architecture.md).
+# What this process last read of each session's standing, and when it first found Redis
+# not answering in the outage it is in (None: none): a Redis outage is judged by them for
+# a bounded time (docs/architecture.md).
 _standings = {}
-# When this process first found Redis not answering, in the outage it is in (None: none).
 _outage = {"since": None}
 STANDINGS_CACHE_SIZE = 4096
 
