@@ -31,6 +31,12 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = JsonBodyParser()
 
+    def arguments(self, schema, **kwargs):
+        """flask-smorest's `arguments`, a schema class made into its instance here, once:
+        webargs would make one for every request, and marshmallow copies each declared
+        field when it does."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
+
 
 def json_object_body():
     """The request's JSON body, which must be an object (else 400): a single record a

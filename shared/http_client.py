@@ -116,6 +116,9 @@ def session():
     """This thread's pooled session (requests.Session is not documented as thread-safe)."""
     if getattr(_local, "session", None) is None:
         _local.session = requests.Session()
+        # The components talk to each other directly: never through a proxy named in the
+        # environment (HTTP_PROXY), and no .netrc credentials sent to them.
+        _local.session.trust_env = False
         adapter = _Adapter(max_retries=RETRY)
         _local.session.mount("http://", adapter)
         _local.session.mount("https://", adapter)

@@ -31,14 +31,17 @@ def standing(account):
     }
 
 
+# Read before every request the gateway forwards: built once, not once a request.
+STANDING_QUERY = sa.select(
+    Account.active, Account.token_generation, Account.must_change_password
+).where(Account.id == sa.bindparam("account_id"))
+
+
 def standing_of(engine, account_id):
     """The standing of the account with this id, or None: only the columns it is made of,
     read on a connection of its own that is back in the pool before this returns."""
-    query = sa.select(Account.active, Account.token_generation, Account.must_change_password).where(
-        Account.id == account_id
-    )
     with engine.connect() as connection:
-        row = connection.execute(query).one_or_none()
+        row = connection.execute(STANDING_QUERY, {"account_id": account_id}).one_or_none()
     return standing(row) if row is not None else None
 
 

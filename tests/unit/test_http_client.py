@@ -42,3 +42,13 @@ def test_a_read_timeout_is_never_sent_again():
     time.sleep(0.2)
     assert slow.connections == 1
     http_client._local.session = None
+
+
+def test_a_proxy_named_in_the_environment_is_not_used_between_components(server, monkeypatch):
+    # Port 9 (discard) on loopback: a request sent by way of this proxy is never answered.
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    answer = http_client.call("GET", server.url, service="registry", timeout=(1, 1))
+    assert answer.json() == {"answered_by_connection": 1}
