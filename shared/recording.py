@@ -12,6 +12,7 @@ not held while another service answers. New records are plain `NewRecord`s inser
 one executemany per kind at `flush`, not ORM instances in the unit of work.
 """
 
+import functools
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -36,6 +37,12 @@ from shared.records import (
     record_history,
     require_version,
 )
+
+
+@functools.cache
+def _by_ids(model):
+    """The query of a model's records by a list of ids: built once (every write asks it)."""
+    return sa.select(model).where(model.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 class Recorder:
@@ -64,7 +71,7 @@ class Recorder:
         model, known = self.kinds[kind_name].model, self.known[kind_name]
         wanted = [i for i in {str(i) for i in ids} if i not in known]
         if wanted:
-            rows = self.session.scalars(sa.select(model).where(model.id.in_(wanted)))
+            rows = self.session.scalars(_by_ids(model), {"ids": wanted})
             known.update({row.id: row for row in rows})
         return known
 

@@ -3,8 +3,8 @@
 The registry owns the tree and the assignments; the others only ask, and keep what they
 were told until the registry's version changes: the registry bumps a counter in Redis
 after every write it commits (`announce_change`), and a recording service compares it
-(one Redis GET) before it trusts its copy. So a write costs no registry round trip, and
-an assignment changed a moment ago applies to the next write. Without Redis the copy is
+(one Redis GET a request) before it trusts its copy. So a write costs no registry round
+trip, and an assignment changed a moment ago applies to the next request. Without Redis the copy is
 trusted for FALLBACK_TTL_SECONDS only. A registry that does not answer is a 503 for the
 caller, never a silent pass.
 """
@@ -14,7 +14,7 @@ import threading
 import time
 
 import redis
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 
 from shared import http_client
 from shared.errors import ApiError
@@ -37,10 +37,17 @@ def announce_change(connection):
 
 
 def _version():
+    """The registry's version, read once per request: what a request checks and the names
+    beside its answer come from one state of the registry, for one Redis GET."""
+    if has_request_context() and "registry_version" in g:
+        return g.registry_version
     try:
-        return current_app.extensions["redis"].get(VERSION_KEY)
+        version = current_app.extensions["redis"].get(VERSION_KEY)
     except redis.RedisError:
-        return _NO_VERSION
+        version = _NO_VERSION
+    if has_request_context():
+        g.registry_version = version
+    return version
 
 
 def _kept(key, ask):
