@@ -1,12 +1,13 @@
-// ECharts, only the parts the dashboard draws (bars, lines, pies on a canvas), in Chinese.
-// Loaded by import() when the first chart mounts, not with the page's script: the page
-// asks for its figures while this half megabyte of script is still being read.
+// ECharts, only the parts the dashboard draws (bars and pies on a canvas, the advisors' slider),
+// in Chinese.
+// Loaded by import() as the router enters the dashboard (router.js), beside its figures, not
+// with the console's script: pages without charts never read this half megabyte.
 import * as echarts from "echarts/core";
-import { BarChart, LineChart, PieChart } from "echarts/charts";
-import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import { BarChart, PieChart } from "echarts/charts";
+import { DataZoomSliderComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, CanvasRenderer]);
+echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, DataZoomSliderComponent, CanvasRenderer]);
 
 // The page's charts can be read as ECharts reads them (tests and a curious admin's
 // devtools: `echarts.getInstanceByDom(element).getOption()`), never from pixels.

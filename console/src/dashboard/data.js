@@ -55,7 +55,71 @@ export const requests = {
   publication: (year) => `/stats/publications/latest?${query({ year })}`,
   villages: () => "/registry/villages",
   townships: () => "/registry/townships",
+  advisors: () => "/registry/advisors",
 };
+
+// The year a dashboard address asks for (?year=), else this year.
+export function yearOf(query) {
+  return /^\d{4}$/.test(query.year || "") ? query.year : String(new Date().getFullYear());
+}
+
+// Each chart's read: the metrics it may show (the first is drawn when the page opens) and its
+// request for a metric, a year and (the village chart) a village.
+export const CHART_READS = {
+  trend: { metrics: ["sessions", "attendances", "consultations"], request: (metric, year) => requests.trend(metric, year) },
+  ranking: { metrics: ["sessions", "attendances", "consultations"], request: (metric, year) => requests.ranking(metric, year) },
+  type: { metrics: ["sessions", "attendances"], request: (metric, year) => requests.breakdown(metric, year, "type") },
+  organiser: { metrics: ["sessions", "attendances"], request: (metric, year) => requests.breakdown(metric, year, "organiser") },
+  audience: { metrics: ["sessions", "attendances"], request: (metric, year) => requests.breakdown(metric, year, "audience") },
+  category: { metrics: ["consultations"], request: (metric, year) => requests.breakdown(metric, year, "category") },
+  channel: { metrics: ["consultations"], request: (metric, year) => requests.breakdown(metric, year, "channel") },
+  outcome: { metrics: ["consultations"], request: (metric, year) => requests.breakdown(metric, year, "outcome") },
+  village: { metrics: ["consultations"], request: (metric, year, village) => requests.breakdown(metric, year, "category", `village:${village}`) },
+  advisor: { metrics: ["consultations"], request: (metric, year) => requests.breakdown(metric, year, "advisor_id") },
+};
+export const QUIET_MONTHS = 3; // the quiet villages' months when the page opens
+
+// What the dashboard reads when it opens on `year`, all at once; the village chart, which
+// needs the villages with consultations first, is read once they are in.
+export function openingReads(year) {
+  const charts = Object.entries(CHART_READS).filter(([name]) => name !== "village");
+  return [
+    requests.summary(year),
+    requests.freshness(),
+    requests.townships(),
+    requests.villages(),
+    requests.advisors(),
+    requests.quietVillages(year, QUIET_MONTHS),
+    requests.breakdown("consultations", year, "village"),
+    ...charts.map(([, chart]) => chart.request(chart.metrics[0], year)),
+    requests.reach(year),
+    requests.report(year),
+    requests.publication(year),
+  ];
+}
+
+// Reads started before the page that makes them is there: the router starts the dashboard's
+// opening reads as soon as it knows the dashboard is next, so they travel while the page's
+// script is fetched and its components mount (a few hundred ms on a desk PC); the page then
+// takes each answer once, by its path, instead of asking again. One not taken soon is dropped.
+const early = new Map(); // path -> {answer, at}
+const EARLY_FOR = 10_000; // ms
+
+export function readEarly(paths) {
+  const at = Date.now();
+  for (const path of paths) {
+    const answer = call(path);
+    answer.catch(() => {}); // the page that takes it sees its error
+    early.set(path, { answer, at });
+  }
+}
+
+// A read of `path`: the answer started early for it if there is one (taken once), else a call.
+export function read(path) {
+  const kept = early.get(path);
+  early.delete(path);
+  return kept && Date.now() - kept.at < EARLY_FOR ? kept.answer : call(path);
+}
 
 export function xlsx(path) {
   return `${path}${path.includes("?") ? "&" : "?"}format=xlsx`;
@@ -64,7 +128,7 @@ export function xlsx(path) {
 // A read that may not exist yet on this server (404 or 405): null, not an error.
 export async function optional(path) {
   try {
-    return await call(path);
+    return await read(path);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
     throw error;
