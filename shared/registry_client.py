@@ -4,9 +4,9 @@ The registry owns the tree and the assignments; the others only ask, and keep wh
 were told until the registry's version changes: the registry bumps a counter in Redis
 after every write it commits (`announce_change`), and a recording service compares it
 (one Redis GET a request) before it trusts its copy. So a write costs no registry round
-trip, and an assignment changed a moment ago applies to the next request. Without Redis the copy is
-trusted for FALLBACK_TTL_SECONDS only. A registry that does not answer is a 503 for the
-caller, never a silent pass.
+trip, and an assignment changed a moment ago applies to the next request. Without Redis
+the copy is trusted for FALLBACK_TTL_SECONDS only. A registry that does not answer is a
+503 for the caller, never a silent pass.
 """
 
 import logging
