@@ -93,8 +93,8 @@ def _listed(dashboard, link):
 def test_published_figures_are_frozen_and_the_late_records_since_drill_down(dashboard):
     client = dashboard["client"]
     summary = stats_read(dashboard, "/summary", year="2024").get_json()
-    assert client.posted("/publications", json={"year": "2024"}, headers=LEADER).status_code == 403
-    published = client.posted("/publications", json={"year": "2024"}, headers=ADMIN)
+    assert client.post("/publications", json={"year": "2024"}, headers=LEADER).status_code == 403
+    published = client.post("/publications", json={"year": "2024"}, headers=ADMIN)
     assert published.status_code == 201, published.get_json()
     first = published.get_json()
     assert (first["year"], first["version"]) == ("2024", 1)
@@ -151,7 +151,7 @@ def test_published_figures_are_frozen_and_the_late_records_since_drill_down(dash
     assert changes["consultations"]["difference"] == 0
     assert _listed(dashboard, changes["consultations"]["records"]) == []
 
-    again = client.posted("/publications", json={"year": "2024"}, headers=ADMIN).get_json()
+    again = client.post("/publications", json={"year": "2024"}, headers=ADMIN).get_json()
     assert again["version"] == 2
     assert again["figures"]["figures"]["sessions"]["value"] == sessions["now"]
     listed = stats_read(dashboard, "/publications", headers=LEADER, year="2024").get_json()
