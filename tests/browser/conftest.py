@@ -114,10 +114,23 @@ def running_stack(var_dir, redis_url):
             process.stop()
 
 
+@contextmanager
+def stack_on_its_own_redis(var_dir):
+    """`running_stack` on a Redis of its own, stopped with it: its worker outlives the
+    tests that use it, and must not rebuild figures in the Redis that later tests flush
+    and fill."""
+    redis = RedisServer(var_dir / "redis")
+    try:
+        with running_stack(var_dir, redis.url) as running:
+            yield running
+    finally:
+        redis.stop()
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, redis_server):
+def stack(tmp_path_factory):
     """The whole system as real processes, the stats worker included."""
-    with running_stack(tmp_path_factory.mktemp("browser-stack"), redis_server.url) as running:
+    with stack_on_its_own_redis(tmp_path_factory.mktemp("browser-stack")) as running:
         yield running
 
 
@@ -126,17 +139,12 @@ def demo_stack(tmp_path_factory):
     """Another whole system, on a Redis of its own, holding the demo year as `make run`
     loads it (deploy/demo_year.py, through the API, its figures settled): what the
     dashboard is looked at with. Its own, so the field app's tests see none of it."""
-    var_dir = tmp_path_factory.mktemp("demo-stack")
-    redis = RedisServer(var_dir / "redis")
-    try:
-        with running_stack(var_dir, redis.url) as running:
-            run_flask_command(running.env, "gateway:create_app", "accounts", "seed-demo")
-            totals, admin = demo_year.load(running.url)
-            demo_year.wait_for_figures(admin, totals, timeout=300)
-            running.year = str(demo_year.YEAR)
-            yield running
-    finally:
-        redis.stop()
+    with stack_on_its_own_redis(tmp_path_factory.mktemp("demo-stack")) as running:
+        run_flask_command(running.env, "gateway:create_app", "accounts", "seed-demo")
+        totals, admin = demo_year.load(running.url)
+        demo_year.wait_for_figures(admin, totals, timeout=300)
+        running.year = str(demo_year.YEAR)
+        yield running
 
 
 @pytest.fixture(scope="session")
