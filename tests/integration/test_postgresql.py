@@ -4,9 +4,15 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 import requests
+import sqlalchemy as sa
 
+from shared.db import WRITING, make_engine
+from shared.errors import DATABASE_UNREACHABLE
+from shared.feed import metadata as feed_metadata
+from shared.feed import serialise_writers
 from tests.integration.rollup_support import activity_body, bearer, consultation_body
 from tests.support.postgres import PostgresCluster
 from tests.support.processes import (
@@ -19,18 +25,24 @@ ADVISOR = bearer("advisor", subject="9", scope={"advisor_id": "1"})
 
 
 @pytest.fixture(scope="module")
-def on_postgres(tmp_path_factory, redis_server):
-    """Registry, activities and consultations each on its own PostgreSQL database."""
-    root = tmp_path_factory.mktemp("pg")
+def cluster():
+    """One PostgreSQL server for the module's tests."""
     cluster = PostgresCluster()
-    databases = {f"{n.upper()}_DATABASE_URL": cluster.url(f"pufa_{n}") for n in RECORDING_SERVICES}
     try:
-        processes, _env = start_recording_services(root, redis_server.url, **databases)
-        yield {name: process.url for name, process in processes.items()}
-        for process in processes.values():
-            process.stop()
+        yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def on_postgres(tmp_path_factory, redis_server, cluster):
+    """Registry, activities and consultations each on its own PostgreSQL database."""
+    root = tmp_path_factory.mktemp("pg")
+    databases = {f"{n.upper()}_DATABASE_URL": cluster.url(f"pufa_{n}") for n in RECORDING_SERVICES}
+    processes, _env = start_recording_services(root, redis_server.url, **databases)
+    yield {name: process.url for name, process in processes.items()}
+    for process in processes.values():
+        process.stop()
 
 
 def test_the_services_work_unchanged_on_postgresql(on_postgres):
@@ -115,3 +127,31 @@ def test_two_corrections_from_the_same_version_one_wins_one_is_stale(on_postgres
     assert sorted(answer.status_code for answer in answers) == [200, 409, 409, 409]
     stored = requests.get(f"{activities}/activities/{body['id']}", headers=ADMIN, timeout=10)
     assert stored.json()["version"] == 2
+
+
+def test_a_write_cut_off_as_it_takes_the_change_log_is_a_database_down(cluster):
+    # PostgreSQL restarting between the pool's ping and a write's first statement: the
+    # driver's error must reach the app as SQLAlchemy's, which it answers as a 503.
+    engine = make_engine(cluster.url("pufa_cut_off"))
+    feed_metadata.create_all(engine)
+
+    @sa.event.listens_for(engine, "begin")  # listening first: before the change log's lock
+    def server_cuts_the_connection(connection):
+        pid = connection.connection.driver_connection.info.backend_pid
+        with psycopg.connect(cluster.socket_dsn("postgres"), autocommit=True) as superuser:
+            superuser.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+
+    serialise_writers(engine)
+
+    try:
+        writer = engine.execution_options(**{WRITING: True})
+        with pytest.raises(DATABASE_UNREACHABLE) as cut_off, writer.begin() as connection:
+            connection.execute(sa.text("SELECT count(*) FROM change_log"))
+        assert isinstance(cut_off.value.orig, psycopg.OperationalError)
+        assert "LOCK TABLE change_log" in cut_off.value.statement
+        sa.event.remove(engine, "begin", server_cuts_the_connection)
+        # ...and the next write, on a fresh connection, goes through.
+        with writer.begin() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM change_log")).scalar() == 0
+    finally:
+        engine.dispose()
