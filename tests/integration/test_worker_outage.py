@@ -4,6 +4,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 import requests
 from rq import Worker
@@ -70,6 +71,14 @@ def test_the_worker_rides_out_a_redis_stall_and_an_outage(tmp_path):
             worker.stop()
 
 
+def catches(pid, signum):
+    """Whether process `pid` has a handler of its own for `signum` (Linux's SigCgt mask)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return bool(int(fields["SigCgt"], 16) & (1 << (signum - 1)))
+
+
 def test_a_stopped_worker_stops_and_is_not_mistaken_for_an_outage(tmp_path, redis_server):
     env = component_env(tmp_path, redis_server.url)
     worker = ManagedProcess(
@@ -81,6 +90,8 @@ def test_a_stopped_worker_stops_and_is_not_mistaken_for_an_outage(tmp_path, redi
         pid = worker.popen.pid
         registered = lambda: any(w.pid == pid for w in Worker.all(connection=connection))  # noqa: E731
         wait_for(registered, 30, "the worker registered")
+        # RQ registers, then installs its SIGTERM handler: a signal between the two kills.
+        wait_for(lambda: catches(pid, signal.SIGTERM), 30, "the worker handling SIGTERM")
         started = time.monotonic()
         os.kill(worker.popen.pid, signal.SIGTERM)
         assert worker.popen.wait(timeout=15) == 0, worker.log_text()[-2000:]
