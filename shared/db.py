@@ -8,7 +8,6 @@ reads, and never keeps a writer waiting.
 """
 
 import functools
-import sqlite3
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from shared.errors import ApiError
@@ -70,18 +70,28 @@ def make_engine(url, pool_size=5, max_overflow=10):
     def begin(connection):
         # A writer takes SQLite's write lock up front, so concurrent writers wait (busy
         # timeout) instead of failing when a read transaction tries to become a write.
-        driver = connection.connection.driver_connection
         if not begins_writing(connection):
-            driver.execute("BEGIN")
+            execute_on_driver(connection, "BEGIN")
             return
         try:
-            driver.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc):
+            execute_on_driver(connection, "BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):
                 raise
             raise database_busy() from None
 
     return engine
+
+
+def execute_on_driver(connection, statement):
+    """Run `statement` on the driver under `connection`, as a "begin" listener must (the
+    transaction it opens is not SQLAlchemy's yet), its error wrapped as SQLAlchemy wraps
+    its own: a database gone under it is then the 503 of shared.errors, not a 500."""
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    try:
+        connection.connection.driver_connection.execute(statement)
+    except dbapi_error as error:
+        raise DBAPIError.instance(statement, None, error, dbapi_error) from error
 
 
 def begins_writing(connection):

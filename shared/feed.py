@@ -14,7 +14,7 @@ from flask.views import MethodView
 from shared.aggregates import aggregate_as_of
 from shared.blueprint import Blueprint
 from shared.clock import utcnow
-from shared.db import begins_writing, get_db
+from shared.db import begins_writing, execute_on_driver, get_db
 from shared.errors import ApiError
 from shared.input_schema import storable
 from shared.json_text import stored_json
@@ -63,9 +63,6 @@ def change_entry(*, entity, entity_id, action, payload, recorded_at=None):
     }
 
 
-LOCK_CHANGE_LOG = "LOCK TABLE change_log IN EXCLUSIVE MODE"
-
-
 def serialise_writers(engine):
     """On PostgreSQL, every write transaction (shared.db.write_transaction) takes the change
     log's EXCLUSIVE lock before its first statement (readers go on). Writers then run one
@@ -77,17 +74,9 @@ def serialise_writers(engine):
 
     @sa.event.listens_for(engine, "begin")
     def lock_the_change_log(connection):
-        if not begins_writing(connection):
-            return
-        # On the driver: it opens the transaction, which SQLAlchemy then carries on. The
-        # driver's error is not SQLAlchemy's, so it is wrapped as SQLAlchemy would: a server
-        # restarting under this call is then the 503 of a database down, not a 500.
-        try:
-            connection.connection.driver_connection.execute(LOCK_CHANGE_LOG)
-        except connection.dialect.loaded_dbapi.Error as error:
-            raise sa.exc.DBAPIError.instance(
-                LOCK_CHANGE_LOG, None, error, connection.dialect.loaded_dbapi.Error
-            ) from error
+        if begins_writing(connection):
+            # On the driver: it opens the transaction, which SQLAlchemy then carries on.
+            execute_on_driver(connection, "LOCK TABLE change_log IN EXCLUSIVE MODE")
 
 
 def append_changes(session, entries):
