@@ -18,7 +18,7 @@ from sqlalchemy.sql.operators import custom_op
 
 from shared.db import READ_ONLY, writers_held
 from shared.errors import ApiError
-from shared.records import ACTIVE
+from shared.recording.records import ACTIVE
 
 PARTS = min(4, os.cpu_count() or 1)
 

@@ -8,7 +8,7 @@ A void activity adds nothing. New-media 普法 counts its reach (views), never a
 """
 
 from services.activities.vocabularies import CADRE_STUDY
-from shared.records import VOID
+from shared.recording.records import VOID
 
 # The columns the figures are kept by (and a rebuild may group by): every breakdown of the
 # stats catalogue's activities, and where and when it took place.

@@ -13,8 +13,8 @@ from services.activities.periods import PeriodGate, period_of
 from services.activities.schemas import ActivityCreate, CheckInCreate
 from shared.clock import LOCAL_ZONE
 from shared.pii import keyed_digest
-from shared.record_kinds import RecordKind, invalid, outcome, registry_tree
-from shared.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
+from shared.recording.kinds import RecordKind, invalid, outcome, registry_tree
+from shared.recording.records import ACTIVE, DUPLICATE, FORBIDDEN, INVALID, REFUSED
 
 
 def _utc(moment):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.pii import encrypted
-from shared.records import VersionedRecord
+from shared.recording.records import VersionedRecord
 
 
 class Base(DeclarativeBase):

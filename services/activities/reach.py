@@ -12,7 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from services.activities.models import Activity, CheckIn
-from shared.records import ACTIVE
+from shared.recording.records import ACTIVE
 
 COUNTS = "只统计登记了身份证号或编号的签到人员,同一人多次参加只计一人;未登记编号的签到只计入人次。"
 

@@ -1,7 +1,7 @@
 """The activities service's recorder: activities first, so a batch's check-ins find them."""
 
 from services.activities.kinds import ActivityKind, CheckInKind
-from shared.recording import Recorder
+from shared.recording.recorder import Recorder
 
 ACTIVITY, CHECKIN = ActivityKind(), CheckInKind()
 

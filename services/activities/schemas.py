@@ -12,7 +12,7 @@ from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, Pattern, plausible_moment, storable
 from shared.masking import mask_name, mask_text
-from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
+from shared.recording.schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CLOCK_SKEW = timedelta(minutes=10)
 # Views of one online activity: past any county's post, far below what the rollups can sum.

@@ -5,11 +5,11 @@ import sqlalchemy as sa
 from services.activities import reach, recording
 from services.activities.models import Activity, CheckIn
 from services.activities.schemas import may_see_personal
-from shared import recording as shared_recording
 from shared import registry_client
 from shared.db import get_or_404, writing
 from shared.masking import mask_text
-from shared.records import every_record, read_history, record_page
+from shared.recording import recorder as shared_recorder
+from shared.recording.records import every_record, read_history, record_page
 from shared.scopes import scoped_filter
 
 COUNTY_NAME = "全县"
@@ -38,7 +38,7 @@ def record_one(session, principal, kind_name, raw):
 @writing
 def record_batch(session, principal, body):
     """Record a batch of activities and check-ins; each item answers for itself."""
-    return shared_recording.record_batch(recording.recorder(session, principal), body)
+    return shared_recorder.record_batch(recording.recorder(session, principal), body)
 
 
 @writing

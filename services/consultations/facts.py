@@ -1,7 +1,7 @@
 """What a consultation adds to the figures: the facts its feed entries carry, before and
 after. No personal data at all: the resident never leaves the service."""
 
-from shared.records import VOID
+from shared.recording.records import VOID
 
 # The columns the figures are kept by (and a rebuild may group by): every breakdown of the
 # stats catalogue's consultations, and where and when it was given.

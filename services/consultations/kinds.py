@@ -9,8 +9,8 @@ from services.consultations.schemas import ConsultationCreate
 from shared import registry_client
 from shared.clock import LOCAL_ZONE
 from shared.pii import keyed_digest
-from shared.record_kinds import RecordKind, invalid, outcome, registry_tree
-from shared.records import FORBIDDEN
+from shared.recording.kinds import RecordKind, invalid, outcome, registry_tree
+from shared.recording.records import FORBIDDEN
 
 
 def _villages_served(recorder, values):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from shared.pii import encrypted
-from shared.records import VersionedRecord
+from shared.recording.records import VersionedRecord
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,7 @@ from shared.auth import current_principal
 from shared.clock import CountyTime, days_after
 from shared.input_schema import InputSchema, Pattern, plausible_day, plausible_moment
 from shared.masking import mask_name, mask_phone, mask_text
-from shared.record_schemas import RecordListQuery, RegistryName, page_schema, version_field
+from shared.recording.schemas import RecordListQuery, RegistryName, page_schema, version_field
 
 CHANNELS = ("面谈", "电话", "微信", "上门走访", "公共法律服务站/室")
 CATEGORIES = (

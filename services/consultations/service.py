@@ -3,15 +3,15 @@
 from services.consultations.kinds import CONSULTATION
 from services.consultations.models import Consultation
 from services.consultations.schemas import REFERRED_TO_MEDIATION
-from shared import recording
 from shared.db import get_or_404, writing
 from shared.errors import ApiError
-from shared.records import every_record, read_history, record_page
+from shared.recording import recorder as shared_recorder
+from shared.recording.records import every_record, read_history, record_page
 from shared.scopes import scoped_filter
 
 
 def _recorder(session, principal):
-    return recording.Recorder(session, principal, [CONSULTATION])
+    return shared_recorder.Recorder(session, principal, [CONSULTATION])
 
 
 def _visible(principal, consultation):
@@ -67,7 +67,7 @@ def record_one(session, principal, raw):
 @writing
 def record_batch(session, principal, body):
     """Record a batch of consultations; each item answers for itself."""
-    return recording.record_batch(_recorder(session, principal), body)
+    return shared_recorder.record_batch(_recorder(session, principal), body)
 
 
 @writing

@@ -7,7 +7,7 @@ from services.consultations import service
 from shared.auth import current_principal
 from shared.blueprint import Blueprint, json_object_body
 from shared.db import get_db
-from shared.record_schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
+from shared.recording.schemas import BatchAnswer, HistoryEntry, VoidRequest, batch_request_schema
 from shared.scopes import roles_allowed
 from shared.sheets import json_or_xlsx, record_sheet
 

@@ -9,7 +9,7 @@ from services.registry.models import TOWNSHIP_KINDS, VILLAGE_KINDS
 from shared.auth import current_principal
 from shared.input_schema import InputSchema, Pattern, plausible_day, storable
 from shared.masking import mask_phone
-from shared.record_schemas import version_field
+from shared.recording.schemas import version_field
 
 LANGUAGES = ("ug", "zh", "kk", "ky", "ru", "en")
 # 律师执业证号: 17 digits — category, 6-digit region, 4-digit year, type, gender, serial.

@@ -21,7 +21,7 @@ from shared.input_schema import (
     InputSchema,
     holds_broken_text,
 )
-from shared.record_kinds import RecordKind
+from shared.recording.kinds import RecordKind
 
 
 def _utf8_writable(text):

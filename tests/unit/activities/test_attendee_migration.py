@@ -12,7 +12,7 @@ from alembic.config import Config as AlembicConfig
 from services.activities import MIGRATIONS, create_app
 from services.activities.kinds import attendee_key
 from shared import registry_client
-from shared.records import content_digest
+from shared.recording.records import content_digest
 from tests.unit.activities.test_batch_and_corrections import checkin
 
 NAME = "阿依古丽·吐尔逊"

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from shared.record_schemas import BatchAnswer
+from shared.recording.schemas import BatchAnswer
 
 
 def checkin(activity_id, name="阿依古丽", ref=None, nonce=None):

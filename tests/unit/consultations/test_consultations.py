@@ -8,7 +8,7 @@ from shared.config import DEMO_TOKEN_SIGNING_KEY
 from shared.db import get_db
 from shared.input_schema import NOT_UNICODE
 from shared.messages import EXACT
-from shared.recording import Recorder
+from shared.recording.recorder import Recorder
 from tests.support.registry_calls import NAME_ASKS, watch_registry_calls
 from tests.unit.consultations.conftest import id_number
 

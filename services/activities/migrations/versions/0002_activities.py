@@ -6,7 +6,7 @@ Revision ID: activities_0002
 import sqlalchemy as sa
 from alembic import op
 
-from shared.records import create_record_history_v1
+from shared.recording.records import create_record_history_v1
 
 revision = "activities_0002"
 down_revision = "activities_0001"

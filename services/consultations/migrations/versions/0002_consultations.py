@@ -6,7 +6,7 @@ Revision ID: consultations_0002
 import sqlalchemy as sa
 from alembic import op
 
-from shared.records import create_record_history_v1
+from shared.recording.records import create_record_history_v1
 
 revision = "consultations_0002"
 down_revision = "consultations_0001"

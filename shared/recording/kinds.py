@@ -1,7 +1,7 @@
-"""How a recording service describes a kind of record it takes (see shared.recording)."""
+"""How a recording service describes a kind of record it takes (see .recorder)."""
 
 from shared import registry_client
-from shared.records import ACTIVE, INVALID, content_digest
+from shared.recording.records import ACTIVE, INVALID, content_digest
 
 
 class NewRecord:
@@ -13,7 +13,7 @@ class NewRecord:
 
 
 def outcome(status, message=None, fields=None, record_id=None):
-    """An item's outcome other than a plain success (see shared.records for the statuses)."""
+    """An item's outcome other than a plain success (the statuses: .records)."""
     return {"status": status, "message": message, "fields": fields, "id": record_id}
 
 

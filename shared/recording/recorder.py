@@ -1,6 +1,6 @@
 """Writing client records, one or a batch, the same way in every recording service.
 
-A service describes each kind of record it takes with a `RecordKind` (shared.record_kinds);
+A service describes each kind of record it takes with a `RecordKind` (.kinds);
 the `Recorder` does the rest: validation per item, idempotency by client id (duplicate /
 conflict), the kind's own checks (scope, registry, periods), the insert, the history row
 and the feed entry carrying the record's figures before and after, all in the caller's ONE
@@ -21,9 +21,8 @@ from marshmallow import ValidationError
 from shared.clock import utcnow
 from shared.errors import ApiError
 from shared.feed import append_changes, change_entry
-from shared.record_kinds import invalid, outcome
-from shared.record_schemas import batch_items
-from shared.records import (
+from shared.recording.kinds import invalid, outcome
+from shared.recording.records import (
     ACTIVE,
     CONFLICT,
     CREATED,
@@ -37,6 +36,7 @@ from shared.records import (
     record_history,
     require_version,
 )
+from shared.recording.schemas import batch_items
 
 
 @functools.cache
