@@ -100,16 +100,21 @@ def _result(grouping, parts, spec):
     width = len(grouping)
     for rows in parts:
         for row in rows:
-            key = tuple(value.isoformat() if hasattr(value, "isoformat") else value
-                        for value in row[:width])  # fmt: skip
-            sums = totals.get(key)
-            totals[key] = list(row[width:]) if sums is None else [
-                a + b for a, b in zip(sums, row[width:], strict=True)
+            key, sums = tuple(row[:width]), row[width:]
+            known = totals.get(key)
+            totals[key] = list(sums) if known is None else [
+                a + b for a, b in zip(known, sums, strict=True)
             ]  # fmt: skip
     return {
         "by": grouping,
         "groups": [
-            dict(zip(grouping, key, strict=True)) | dict(zip(spec.metrics, sums, strict=True))
+            dict(zip(grouping, map(_plain, key), strict=True))
+            | dict(zip(spec.metrics, sums, strict=True))
             for key, sums in totals.items()
         ],
     }
+
+
+def _plain(value):
+    """A grouped value as the answer carries it: a day as its ISO text."""
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -23,7 +23,7 @@ from services.stats.freshness import note_freshness
 from services.stats.rollup import (
     CURRENT,
     PREFIX,
-    aggregate_effect,
+    aggregate_effects,
     aggregate_groupings,
     apply_page,
     current_namespace,
@@ -168,8 +168,8 @@ def _start_from_aggregate(connection, ns, name):
     )
     if body is None:
         return  # no aggregate: the whole feed is replayed
-    effect = aggregate_effect(source, body["groupings"])
-    seed(connection, ns, name, body["as_of_seq"], effect)
+    effects = aggregate_effects(source, body["groupings"])
+    seed(connection, ns, name, body["as_of_seq"], effects)
 
 
 def sync_source(source):

@@ -23,6 +23,7 @@ Key space (ns = a namespace; the live one is swapped atomically by a rebuild):
 """
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from services.stats.catalogue import BY_ENTITY, SCHEME, TOWNSHIP, VILLAGE
 
@@ -59,35 +60,38 @@ def _periods(day, level=TOWNSHIP):
 # the field's suffix after the metric, "" for a total or "|<value>").
 
 
-def place_cells(source, facts, periods=None):
+def place_cells(source, facts, periods=None, county=True):
     """The cells of every figure of the county and a township that a record with these
     facts counts in (see the catalogue for what is kept), in its day's periods or only
-    those given."""
+    those given; without `county`, the township's own cells only."""
     township = facts["township_code"]
     split = [("all", "")] + [
         (b.dimension, f"|{facts[b.dimension]}")
         for b in source.breakdowns
         if facts[b.dimension] is not None
     ]
+    areas = ("county", f"township:{township}") if county else (f"township:{township}",)
     cells = []
     for period in periods or _periods(facts["day"]):
-        for area in ("county", f"township:{township}"):
+        for area in areas:
             cells += [(f"{period}:{area}:{dimension}", suffix) for dimension, suffix in split]
-        cells.append((f"{period}:county:township", f"|{township}"))
+        if county:
+            cells.append((f"{period}:county:township", f"|{township}"))
     return cells
 
 
-def village_cells(source, facts, periods):
+def village_cells(source, facts, periods, county=True):
     """The cells of every figure a record of a village counts in, in the periods given:
     the village's own total (and breakdowns it keeps), and its share of its township and
-    of the county."""
+    (unless not `county`) of the county."""
     village, township = facts["village_code"], facts["township_code"]
     kept = [(d, facts[d]) for d in source.village_breakdowns if facts[d] is not None]
     cells = []
     for period in periods:
         cells.append((f"{period}:village:{village}:all", ""))
         cells += [(f"{period}:village:{village}:{d}", f"|{value}") for d, value in kept]
-        cells.append((f"{period}:county:village", f"|{village}"))
+        if county:
+            cells.append((f"{period}:county:village", f"|{village}"))
         cells.append((f"{period}:township:{township}:village", f"|{village}"))
     return cells
 
@@ -189,18 +193,25 @@ def apply_page(connection, ns, source, expected_cursor, entries):
 SEED_CHUNK = 20_000  # fields a script call writes: Redis answers others between calls
 
 
-def seed(connection, ns, source, cursor, effect):
-    """Start a namespace being rebuilt (not live yet) from a source's aggregate: apply its
-    fields (each source has its own) in chunks through the apply script, the cursor
-    staying 0 until the last chunk sets it. The namespace is not read until it is swapped
-    in; a rebuild that dies before leaves it behind, for the next to clear (stale_keys)."""
+def seed(connection, ns, source, cursor, effects):
+    """Start a namespace being rebuilt (not live yet) from a source's aggregate: apply the
+    fields of its `effects` (each source has its own fields) in chunks through the apply
+    script, and then the cursor. A thread writes each chunk while the next effect is
+    summed, so Redis and this process work at once. The namespace is not read until it is
+    swapped in; a rebuild that dies before leaves it behind, for the next to clear
+    (stale_keys)."""
     if cursor_of(connection, ns, source):
         raise RuntimeError(f"{source} was already seeded in namespace {ns}")
-    lines = effect.lines()
-    for start in range(0, max(len(lines), 1), SEED_CHUNK):
-        last = start + SEED_CHUNK >= len(lines)
-        chunk = lines[start : start + SEED_CHUNK]
-        apply_lines(connection, ns, source, 0, cursor if last else 0, chunk)
+    with ThreadPoolExecutor(1) as writer:
+        written = []
+        for effect in effects:
+            lines = effect.lines()
+            for start in range(0, len(lines), SEED_CHUNK):
+                chunk = lines[start : start + SEED_CHUNK]
+                written.append(writer.submit(apply_lines, connection, ns, source, 0, 0, chunk))
+        for chunk in written:
+            chunk.result()  # a chunk that failed fails the rebuild, before the cursor moves
+    apply_lines(connection, ns, source, 0, cursor, [])
 
 
 def stale_keys(connection, keep_ns):
@@ -231,24 +242,48 @@ def aggregate_groupings(source):
     return [f"day,township_code,{breakdowns}", villages]
 
 
-def aggregate_effect(source, groupings):
-    """The effect of a source's aggregate: the same fields its feed entries would give.
-    Each group counts in its own period only (a township's day, a village's month); the
-    months and years are then added up from those, not from every group again."""
-    finest = defaultdict(int)
+def aggregate_effects(source, groupings):
+    """The effect of a source's aggregate, the same fields its feed entries would give: a
+    township's effect at a time (its figures are whole once its own groups are summed),
+    then the county's, which is the sum of the townships'. Each group counts in its own
+    period only (a township's day, a village's month); the months and years are then
+    added up from those, not from every group again."""
+    townships = defaultdict(list)  # township -> [(cells, group)]
     for grouping in groupings:
         by_village = "village_code" in grouping["by"]
         for group in grouping["groups"]:
             if not by_village:
-                cells = place_cells(source, group, periods=(group["day"],))
+                cells = place_cells(source, group, periods=(group["day"],), county=False)
             elif group["village_code"]:
-                cells = village_cells(source, group, periods=(group["month"],))
+                cells = village_cells(source, group, periods=(group["month"],), county=False)
             else:
                 continue
+            townships[group["township_code"]].append((cells, group))
+    county = defaultdict(int)
+    for township, counted in townships.items():
+        finest = defaultdict(int)
+        for cells, group in counted:
             add_amounts(finest, cells, source, group)
+        effect = PageEffect()
+        effect.deltas = _with_coarser_periods(finest)
+        _add_county_share(county, township, effect.deltas)
+        yield effect
     effect = PageEffect()
-    effect.deltas = _with_coarser_periods(finest)
-    return effect
+    effect.deltas = county
+    yield effect
+
+
+def _add_county_share(county, township, deltas):
+    """Add a township's deltas to the county's: each of its figures to the county's same
+    figure, and its totals to the county's figures by township."""
+    area = f":township:{township}:"
+    for (where, name), amount in deltas.items():
+        period, found, dimension = where.partition(area)
+        if not found:
+            continue  # a village's own figure
+        county[f"{period}:county:{dimension}", name] += amount
+        if dimension == "all":
+            county[f"{period}:county:township", f"{name}|{township}"] += amount
 
 
 def _with_coarser_periods(deltas):
