@@ -60,40 +60,46 @@ def _periods(day, level=TOWNSHIP):
 # the field's suffix after the metric, "" for a total or "|<value>").
 
 
-def place_cells(source, facts, periods=None, county=True):
-    """The cells of every figure of the county and a township that a record with these
-    facts counts in (see the catalogue for what is kept), in its day's periods or only
-    those given; without `county`, the township's own cells only."""
-    township = facts["township_code"]
+def place_cells(source, facts, periods):
+    """The cells of a township's own figures that a record with these facts counts in
+    (see the catalogue for what is kept), in the periods given."""
+    area = f"township:{facts['township_code']}"
     split = [("all", "")] + [
         (b.dimension, f"|{facts[b.dimension]}")
         for b in source.breakdowns
         if facts[b.dimension] is not None
     ]
-    areas = ("county", f"township:{township}") if county else (f"township:{township}",)
-    cells = []
-    for period in periods or _periods(facts["day"]):
-        for area in areas:
-            cells += [(f"{period}:{area}:{dimension}", suffix) for dimension, suffix in split]
-        if county:
-            cells.append((f"{period}:county:township", f"|{township}"))
-    return cells
+    return [
+        (f"{period}:{area}:{dimension}", suffix)
+        for period in periods
+        for dimension, suffix in split
+    ]
 
 
-def village_cells(source, facts, periods, county=True):
+def village_cells(source, facts, periods):
     """The cells of every figure a record of a village counts in, in the periods given:
-    the village's own total (and breakdowns it keeps), and its share of its township and
-    (unless not `county`) of the county."""
+    the village's own total (and breakdowns it keeps), and its share of its township."""
     village, township = facts["village_code"], facts["township_code"]
     kept = [(d, facts[d]) for d in source.village_breakdowns if facts[d] is not None]
     cells = []
     for period in periods:
         cells.append((f"{period}:village:{village}:all", ""))
         cells += [(f"{period}:village:{village}:{d}", f"|{value}") for d, value in kept]
-        if county:
-            cells.append((f"{period}:county:village", f"|{village}"))
         cells.append((f"{period}:township:{township}:village", f"|{village}"))
     return cells
+
+
+def county_cells(township, where, tail):
+    """The county's cells that a township's cell (`where`, and `tail`: its suffix or its
+    field) adds up into: the county's same figure, and for a township total also the
+    county's figure by township; none for a village's own cell."""
+    period, found, dimension = where.partition(f":township:{township}:")
+    if not found:
+        return ()
+    same = (f"{period}:county:{dimension}", tail)
+    if dimension != "all":
+        return (same,)
+    return same, (f"{period}:county:township", f"{tail}|{township}")
 
 
 def add_amounts(deltas, cells, source, amounts, sign=1):
@@ -108,11 +114,15 @@ def add_amounts(deltas, cells, source, amounts, sign=1):
 
 
 def record_cells(source, facts):
-    """Every cell a record with these facts counts in."""
-    cells = place_cells(source, facts)
+    """Every cell a record with these facts counts in: its township's and village's, and
+    the county's they add up into."""
+    cells = place_cells(source, facts, _periods(facts["day"]))
     if facts.get(VILLAGE.fact):
         cells += village_cells(source, facts, _periods(facts["day"], VILLAGE))
-    return cells
+    township = facts["township_code"]
+    return cells + [
+        county for where, suffix in cells for county in county_cells(township, where, suffix)
+    ]
 
 
 class PageEffect:
@@ -209,8 +219,8 @@ def seed(connection, ns, source, cursor, effects):
             for start in range(0, len(lines), SEED_CHUNK):
                 chunk = lines[start : start + SEED_CHUNK]
                 written.append(writer.submit(apply_lines, connection, ns, source, 0, 0, chunk))
-        for chunk in written:
-            chunk.result()  # a chunk that failed fails the rebuild, before the cursor moves
+        for write in written:
+            write.result()  # a chunk that failed fails the rebuild, before the cursor moves
     apply_lines(connection, ns, source, 0, cursor, [])
 
 
@@ -248,42 +258,26 @@ def aggregate_effects(source, groupings):
     then the county's, which is the sum of the townships'. Each group counts in its own
     period only (a township's day, a village's month); the months and years are then
     added up from those, not from every group again."""
-    townships = defaultdict(list)  # township -> [(cells, group)]
+    townships = defaultdict(lambda: defaultdict(int))  # township -> its finest deltas
     for grouping in groupings:
         by_village = "village_code" in grouping["by"]
         for group in grouping["groups"]:
             if not by_village:
-                cells = place_cells(source, group, periods=(group["day"],), county=False)
+                cells = place_cells(source, group, (group["day"],))
             elif group["village_code"]:
-                cells = village_cells(source, group, periods=(group["month"],), county=False)
+                cells = village_cells(source, group, (group["month"],))
             else:
                 continue
-            townships[group["township_code"]].append((cells, group))
-    county = defaultdict(int)
-    for township, counted in townships.items():
-        finest = defaultdict(int)
-        for cells, group in counted:
-            add_amounts(finest, cells, source, group)
+            add_amounts(townships[group["township_code"]], cells, source, group)
+    county = PageEffect()
+    for township, finest in townships.items():
         effect = PageEffect()
         effect.deltas = _with_coarser_periods(finest)
-        _add_county_share(county, township, effect.deltas)
+        for (where, name), amount in effect.deltas.items():
+            for cell in county_cells(township, where, name):
+                county.deltas[cell] += amount
         yield effect
-    effect = PageEffect()
-    effect.deltas = county
-    yield effect
-
-
-def _add_county_share(county, township, deltas):
-    """Add a township's deltas to the county's: each of its figures to the county's same
-    figure, and its totals to the county's figures by township."""
-    area = f":township:{township}:"
-    for (where, name), amount in deltas.items():
-        period, found, dimension = where.partition(area)
-        if not found:
-            continue  # a village's own figure
-        county[f"{period}:county:{dimension}", name] += amount
-        if dimension == "all":
-            county[f"{period}:county:township", f"{name}|{township}"] += amount
+    yield county
 
 
 def _with_coarser_periods(deltas):
