@@ -5,7 +5,8 @@ var/artifacts/browser/admin/."""
 
 from openpyxl import Workbook
 
-from tests.browser.admin_console import as_admin, fill_date, new_advisor, pick_advisor
+from tests.browser.admin_console import as_admin, fill_date, new_advisor, open_page, pick_advisor
+from tests.browser.console import log_in, new_console
 
 VILLAGE, VILLAGE_NAME = "653222100202", "喀拉喀什镇第2村"
 
@@ -86,8 +87,9 @@ def test_coverage_names_the_uncovered_villages_and_assigns_one(stack, browser, s
     assert ended.status_code == 200, ended.text
     context, page = as_admin(browser, stack, "coverage")
     fill_date(page, "input[name=coverage_date]", "2033-02-01")
-    row = page.wait_for_selector(f"[data-testid=uncovered] tr:has-text('{name}')")
-    assert "喀拉喀什镇" in row.text_content()
+    # By code: a name like 第1社区 is also part of 第10社区's.
+    row = page.wait_for_selector(f"[data-testid=uncovered] tr:has-text('{village}')")
+    assert f"喀拉喀什镇{village}{name}" in row.text_content()
     summary = page.get_attribute("[data-testid=coverage-summary]", "aria-label")
     assert "未派驻" in summary
     shots(page, "admin/coverage", whole=True)
@@ -97,9 +99,36 @@ def test_coverage_names_the_uncovered_villages_and_assigns_one(stack, browser, s
     page.click(".el-dialog [data-testid=assign-submit]")
     page.wait_for_selector(".el-dialog [data-testid=assign-done]")
     page.keyboard.press("Escape")
-    page.wait_for_selector(f"[data-testid=uncovered] tr:has-text('{name}')", state="detached")
+    page.wait_for_selector(f"[data-testid=uncovered] tr:has-text('{village}')", state="detached")
     served = stack.api("GET", f"/registry/villages/{village}/advisor?date=2033-02-01").json()
     assert served["advisor"]["id"] == advisor["id"]
+    context.close()
+
+
+def test_coverage_shows_the_date_asked_last_when_an_earlier_answer_comes_late(stack, browser):
+    village = "653222100002"
+    current = stack.api("GET", f"/registry/villages/{village}/timeline").json()["assignments"]
+    ended = stack.api("POST", f"/registry/assignments/{current[-1]['id']}/end",
+                      json={"to": "2034-05-31"})  # fmt: skip
+    assert ended.status_code == 200, ended.text
+    context = new_console(browser)
+    page = context.new_page()
+    log_in(page, stack.url, "root-admin")
+    page.wait_for_url("**/console/dashboard")
+    held = []  # the page's first coverage request (today's), answered only when released
+    page.route("**/registry/coverage?*", lambda route: held.append(route) if not held
+               else route.continue_())  # fmt: skip
+    open_page(page, stack, "coverage")
+    while not held:  # the page asks for today's coverage as it opens
+        page.wait_for_timeout(50)
+    fill_date(page, "input[name=coverage_date]", "2034-06-01")
+    page.wait_for_selector(f"[data-testid=assign-{village}]")
+    assert len(held) == 1 and "2034-06-01" not in held[0].request.url
+    with page.expect_response(lambda response: response.request.url == held[0].request.url):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # time for a late answer to be (wrongly) shown
+    assert page.input_value("input[name=coverage_date]") == "2034-06-01"
+    assert page.is_visible(f"[data-testid=assign-{village}]")
     context.close()
 
 
