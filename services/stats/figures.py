@@ -5,6 +5,7 @@ one hash field and a breakdown one hash: a few Redis reads for any period, in an
 """
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from services.stats.catalogue import METRICS, records_query, refuse_unkept
@@ -54,6 +55,7 @@ def read_live(connection, commands):
     return ns, answers
 
 
+@lru_cache(maxsize=65536)  # a link is ~150 bytes: at most some 10 MB, for figures read often
 def drilldown(metric, period, area, breakdown="all"):
     """The list request, through the gateway, of the records behind a figure."""
     source, query = records_query(metric, period, area, breakdown)
@@ -101,16 +103,38 @@ def _breakdown(metric, period, area, dimension, stored):
     ]
 
 
+# A breakdown's hash holds every metric's fields ("<metric>|<value>"); a read wants one
+# metric's. An HSCAN matching them, allowed to walk this many entries in one call, returns
+# them all at once from any hash the county makes (cursor 0), sending only those.
+WHOLE_HASH = 100_000
+
+
+def _queue_metric_fields(pipe, key, metric):
+    """Queue the read of one metric's fields of a breakdown's hash."""
+    pipe.hscan(key, 0, match=f"{metric}|*", count=WHOLE_HASH)
+
+
+def _metric_fields(answer):
+    """The fields of a queued metric read, or None if the scan did not reach the end."""
+    cursor, fields = answer
+    return fields if int(cursor) == 0 else None
+
+
 def breakdowns(connection, ns, metric, cells, dimension):
     """[its figures by a dimension (unnamed), largest first] of each (period, area) cell
-    of `cells`, in their order: one pipelined HGETALL each."""
+    of `cells`, in their order: one pipelined read each."""
     pipeline = connection.pipeline(transaction=False)
+    keys = []
     for period, area in cells:
         refuse_unkept(metric, period, area, dimension)
-        pipeline.hgetall(figures_key(ns, period, area, dimension))
+        keys.append(figures_key(ns, period, area, dimension))
+        _queue_metric_fields(pipeline, keys[-1], metric)
+    answers = [_metric_fields(answer) for answer in pipeline.execute()]
     return [
-        _breakdown(metric, period, area, dimension, stored)
-        for (period, area), stored in zip(cells, pipeline.execute(), strict=True)
+        _breakdown(
+            metric, period, area, dimension, connection.hgetall(key) if found is None else found
+        )
+        for (period, area), key, found in zip(cells, keys, answers, strict=True)
     ]
 
 
@@ -132,12 +156,20 @@ def figures(connection, metrics, period, area="county"):
 
 
 def _stored_breakdown(connection, metric, period, area, dimension):
-    """(the live namespace, the hash of a period and area's figures by a dimension in it):
-    one HGETALL."""
+    """(the live namespace, a metric's fields of a period and area's figures by a
+    dimension in it): one read, or the whole hash should that not reach its end."""
     refuse_unkept(metric, period, area, dimension)
-    ns, (stored,) = read_live(
-        connection, lambda pipe, ns: pipe.hgetall(figures_key(ns, period, area, dimension))
+    ns, (answer,) = read_live(
+        connection,
+        lambda pipe, ns: _queue_metric_fields(
+            pipe, figures_key(ns, period, area, dimension), metric
+        ),
     )
+    stored = _metric_fields(answer)
+    if stored is None:
+        ns, (stored,) = read_live(
+            connection, lambda pipe, ns: pipe.hgetall(figures_key(ns, period, area, dimension))
+        )
     return ns, stored
 
 

@@ -1,12 +1,14 @@
 """The stats API refuses periods and years that do not exist or are out of range (422),
-before it looks for any figure; it reads the figures of the namespace live at the time."""
+before it looks for any figure; it reads the figures of the namespace live at the time,
+and of a breakdown the metric asked for, whole."""
 
 import pytest
 import redis
 
-from services.stats import create_app
+from services.stats import create_app, figures
 from services.stats.figures import read_live
-from services.stats.rollup import CURRENT, figures_key
+from services.stats.names import ASKED_AT
+from services.stats.rollup import CURRENT, figures_key, keys
 from shared.errors import ApiError
 
 
@@ -60,3 +62,40 @@ def test_a_read_is_of_the_namespace_live_when_it_is_read(redis_url):
     with pytest.raises(ApiError) as refused:
         read_live(connection, sessions)
     assert refused.value.code == "rebuilding"
+
+
+@pytest.mark.parametrize("whole_hash", [figures.WHOLE_HASH, 10])
+def test_a_breakdown_read_returns_one_metric_whole_in_a_hash_of_many(
+    redis_url, monkeypatch, whole_hash
+):
+    """A breakdown is read as one metric's fields of a hash holding every metric's; where
+    one scan does not reach the hash's end (a scan allowed only 10 entries), the whole hash
+    is read instead, and the answer is the same."""
+    monkeypatch.setattr(figures, "WHOLE_HASH", whole_hash)
+    connection = redis.Redis.from_url(redis_url)
+    townships = [f"6532221{n:02d}" for n in range(16)]
+    villages = [f"6532221{n:05d}" for n in range(300)]  # a hash too big to be sent packed
+    metrics = ("sessions", "attendances", "cadre_attendances")
+    for dimension, codes in (("township", townships), ("village", villages)):
+        connection.hset(
+            figures_key("live", "2024", "county", dimension),
+            mapping={
+                f"{m}|{code}": 10 * i + len(m) for m in metrics for i, code in enumerate(codes)
+            },
+        )
+    connection.hset(keys("live")["names"], mapping={ASKED_AT: "0"} | {
+        f"township:{code}": f"第{i}乡" for i, code in enumerate(townships)
+    })  # fmt: skip
+    connection.set(CURRENT, "live")
+    ranked = figures.township_ranking(connection, "attendances", "2024")
+    assert [(row["area"], row["area_name"], row["value"]) for row in ranked] == [
+        (f"township:{code}", f"第{i}乡", 10 * i + len("attendances"))
+        for i, code in reversed(list(enumerate(townships)))
+    ]
+    (by_village,) = figures.breakdowns(
+        connection, "live", "sessions", [("2024", "county")], "village"
+    )
+    assert len(by_village) == len(villages)
+    assert {row["breakdown"]: row["value"] for row in by_village} == {
+        f"village:{code}": 10 * i + len("sessions") for i, code in enumerate(villages)
+    }
