@@ -119,7 +119,9 @@ def test_coverage_shows_the_date_asked_last_when_an_earlier_answer_comes_late(st
     page.route("**/registry/coverage?*", lambda route: held.append(route) if not held
                else route.continue_())  # fmt: skip
     open_page(page, stack, "coverage")
-    while not held:  # the page asks for today's coverage as it opens
+    for _ in range(200):  # the page asks for today's coverage as it opens
+        if held:
+            break
         page.wait_for_timeout(50)
     fill_date(page, "input[name=coverage_date]", "2034-06-01")
     page.wait_for_selector(f"[data-testid=assign-{village}]")

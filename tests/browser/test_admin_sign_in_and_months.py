@@ -194,6 +194,40 @@ def test_a_year_is_published_and_what_changed_since_is_shown(stack, browser, sho
     context.close()
 
 
+def test_publishing_shows_the_year_asked_last_when_an_earlier_answer_comes_late(stack, browser):
+    published = stack.api("POST", "/stats/publications", json={"year": "2023"})
+    assert published.status_code == 201, published.text
+    this_year = str(datetime.now(LOCAL_ZONE).year)
+    context = new_console(browser)
+    page = context.new_page()
+    log_in(page, stack.url, "root-admin")
+    page.wait_for_url("**/console/dashboard")
+    held = []  # the reads of this year's publications, as the page opens on it
+    page.route(
+        "**/stats/publications**",
+        lambda route: (
+            held.append(route) if f"year={this_year}" in route.request.url else route.continue_()
+        ),
+    )
+    open_page(page, stack, "publishing")
+    for _ in range(200):  # the latest publication and the list of them, asked as it opens
+        if len(held) == 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 2, [route.request.url for route in held]
+    page.fill("input[name=year]", "2023")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=publication]")
+    for route in held:
+        with page.expect_response(lambda response, url=route.request.url: response.url == url):
+            route.continue_()
+    page.wait_for_timeout(300)  # time for a late answer to be (wrongly) shown
+    assert page.input_value("input[name=year]") == "2023"
+    assert "2023" in page.text_content("[data-testid=publication]")
+    assert not page.is_visible("[data-testid=publish-none]")
+    context.close()
+
+
 def test_a_leader_sees_no_admin_menu_and_is_refused_on_admin_urls(stack, browser, shots):
     context = new_console(browser)
     page = context.new_page()
