@@ -130,6 +130,8 @@ def breakdowns(connection, ns, metric, cells, dimension):
         keys.append(figures_key(ns, period, area, dimension))
         _queue_metric_fields(pipeline, keys[-1], metric)
     answers = [_metric_fields(answer) for answer in pipeline.execute()]
+    # A hash too big for one scan is read whole, in the namespace `ns` the caller read live,
+    # as these reads always were.
     return [
         _breakdown(
             metric, period, area, dimension, connection.hgetall(key) if found is None else found

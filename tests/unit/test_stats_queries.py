@@ -92,6 +92,10 @@ def test_a_breakdown_read_returns_one_metric_whole_in_a_hash_of_many(
         (f"township:{code}", f"第{i}乡", 10 * i + len("attendances"))
         for i, code in reversed(list(enumerate(townships)))
     ]
+    named = figures.breakdown_of(connection, "cadre_attendances", "2024", "county", "village")
+    assert [row["value"] for row in named] == [
+        10 * i + len("cadre_attendances") for i in reversed(range(len(villages)))
+    ]
     (by_village,) = figures.breakdowns(
         connection, "live", "sessions", [("2024", "county")], "village"
     )
