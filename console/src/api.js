@@ -203,3 +203,16 @@ export function problem(error) {
   }
   return String(error?.message || error);
 }
+
+// A page's loads that may overlap (a date typed, then another): each `begin()` starts a
+// load and returns `current()`, true only while no later load has begun, so an answer
+// that arrives after a later request is dropped rather than shown under it.
+export function latestLoads() {
+  let started = 0;
+  return {
+    begin() {
+      const mine = (started += 1);
+      return () => mine === started;
+    },
+  };
+}
