@@ -51,3 +51,30 @@ def fill_date(page, selector, value):
     """Type a date into an Element Plus date picker and confirm it."""
     page.fill(selector, value)
     page.keyboard.press("Enter")
+
+
+def hold_back(page, pattern, count):
+    """Hold the first `count` requests matching `pattern` unanswered (later ones go
+    through); the list fills as they are made."""
+    held = []
+    page.route(
+        pattern, lambda route: held.append(route) if len(held) < count else route.continue_()
+    )
+    return held
+
+
+def wait_held(page, held, count):
+    """Wait (up to 10 s) until `count` requests are held."""
+    for _ in range(200):
+        if len(held) >= count:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == count, [route.request.url for route in held]
+
+
+def answer_late(page, held):
+    """Let the held requests be answered now, and give the page time to (wrongly) show them."""
+    for route in held:
+        with page.expect_response(lambda response, url=route.request.url: response.url == url):
+            route.continue_()
+    page.wait_for_timeout(300)

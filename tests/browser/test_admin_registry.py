@@ -5,7 +5,16 @@ var/artifacts/browser/admin/."""
 
 from openpyxl import Workbook
 
-from tests.browser.admin_console import as_admin, fill_date, new_advisor, open_page, pick_advisor
+from tests.browser.admin_console import (
+    answer_late,
+    as_admin,
+    fill_date,
+    hold_back,
+    new_advisor,
+    open_page,
+    pick_advisor,
+    wait_held,
+)
 from tests.browser.console import log_in, new_console
 
 VILLAGE, VILLAGE_NAME = "653222100202", "喀拉喀什镇第2村"
@@ -115,20 +124,13 @@ def test_coverage_shows_the_date_asked_last_when_an_earlier_answer_comes_late(st
     page = context.new_page()
     log_in(page, stack.url, "root-admin")
     page.wait_for_url("**/console/dashboard")
-    held = []  # the page's first coverage request (today's), answered only when released
-    page.route("**/registry/coverage?*", lambda route: held.append(route) if not held
-               else route.continue_())  # fmt: skip
+    held = hold_back(page, "**/registry/coverage?*", 1)  # today's, asked as the page opens
     open_page(page, stack, "coverage")
-    for _ in range(200):  # the page asks for today's coverage as it opens
-        if held:
-            break
-        page.wait_for_timeout(50)
+    wait_held(page, held, 1)
     fill_date(page, "input[name=coverage_date]", "2034-06-01")
     page.wait_for_selector(f"[data-testid=assign-{village}]")
     assert len(held) == 1 and "2034-06-01" not in held[0].request.url
-    with page.expect_response(lambda response: response.request.url == held[0].request.url):
-        held[0].continue_()
-    page.wait_for_timeout(300)  # time for a late answer to be (wrongly) shown
+    answer_late(page, held)
     assert page.input_value("input[name=coverage_date]") == "2034-06-01"
     assert page.is_visible(f"[data-testid=assign-{village}]")
     context.close()

@@ -11,11 +11,14 @@ import requests
 from shared.clock import LOCAL_ZONE
 from tests.browser.admin_console import (
     ADMIN_PAGES,
+    answer_late,
     as_admin,
     fill_date,
+    hold_back,
     new_advisor,
     open_page,
     pick_advisor,
+    wait_held,
 )
 from tests.browser.console import log_in, menu_entries, new_console
 from tests.browser.field_app import open_app
@@ -208,23 +211,14 @@ def test_publishing_shows_the_year_asked_last_when_an_earlier_answer_comes_late(
         f"/stats/publications/latest?year={this_year}",
         f"/stats/publications?year={this_year}",
     }
-    held = []
-    page.route(
-        re.compile(rf"/stats/publications(/latest)?\?year={this_year}$"), lambda r: held.append(r)
-    )
+    held = hold_back(page, re.compile(rf"/stats/publications(/latest)?\?year={this_year}$"), 2)
     open_page(page, stack, "publishing")
-    for _ in range(200):
-        if len(held) == len(asked):
-            break
-        page.wait_for_timeout(50)
+    wait_held(page, held, 2)
     assert {route.request.url.removeprefix(f"{stack.url}/api/v1") for route in held} == asked
     page.fill("input[name=year]", "2023")
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-testid=publication]")
-    for route in held:
-        with page.expect_response(lambda response, url=route.request.url: response.url == url):
-            route.continue_()
-    page.wait_for_timeout(300)  # time for a late answer to be (wrongly) shown
+    answer_late(page, held)
     assert page.input_value("input[name=year]") == "2023"
     assert "2023" in page.text_content("[data-testid=publication]")
     assert not page.is_visible("[data-testid=publish-none]")
